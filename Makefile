@@ -1,0 +1,106 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Out-of-tree entry point: build the vDPA modules with kbuild against an
+# installed 6.12 kernel tree, install them, run the QEMU test suite or the
+# demo. kbuild itself reads ./Kbuild, not this file.
+#
+#   make [KDIR=...] [W=1] [C=1]   build the modules
+#   make modules_install [INSTALL_MOD_PATH=dir]
+#   make check                    everything CI runs: host checks, the suite
+#                                 on Debian's kernel, the series built into
+#                                 a debug kernel, the suite on that kernel
+#   make check TIER=distro [TESTS='10-* 20-*']  only the suite on Debian's
+#                                 kernel (the quick one while developing)
+#   make check-debug [TESTS=...]  only the suite on the debug kernel
+#   make patches                  the series against pristine 6.12 -> patches/
+#   make kernel                   build the debug kernel (series applied)
+#   make demo                     run the demo in QEMU
+#   make deps                     apt-get install what all of this needs
+#   make clean
+
+# The host may run any kernel, so never `uname -r`: take the newest 6.12
+# kbuild tree (tools/testing/vdpa/common.sh uses the same rule).
+KDIR ?= $(shell ls -d /usr/src/linux-headers-6.12*-amd64 \
+		/lib/modules/6.12*/build 2>/dev/null | sort -V | tail -n 1)
+
+# Both engineers' builds and QEMU boots share two cores: take turns.
+VDPA_LOCK ?= /tmp/vdpa-build.lock
+LOCK := $(shell command -v flock >/dev/null && echo flock $(VDPA_LOCK))
+
+# Our headers first, so include/linux/vdpa.h and include/uapi/linux/vdpa.h
+# shadow the kernel's copies. Setting NOSTDINC_FLAGS on the command line
+# replaces kbuild's own value, so keep its -nostdinc.
+KBUILD_ARGS := -C $(KDIR) M=$(CURDIR) \
+	NOSTDINC_FLAGS="-nostdinc -I$(CURDIR)/include -I$(CURDIR)/include/uapi"
+ifneq ($(W),)
+KBUILD_ARGS += W=$(W)
+endif
+ifneq ($(C),)
+KBUILD_ARGS += C=$(C)
+endif
+ifneq ($(V),)
+KBUILD_ARGS += V=$(V)
+endif
+
+HARNESS := tools/testing/vdpa
+
+.PHONY: all modules modules_install clean check check-debug patches kernel \
+	demo deps kdir
+
+all: modules
+
+kdir:
+	@if [ -z "$(KDIR)" ] || [ ! -f "$(KDIR)/Makefile" ]; then \
+		echo "No 6.12 kernel build tree found (KDIR='$(KDIR)')."; \
+		echo "Install one with:  make deps"; \
+		echo "  (apt-get install linux-headers-6.12-amd64)"; \
+		echo "or point KDIR at a configured kernel tree."; \
+		exit 1; \
+	fi
+
+modules: kdir
+	$(LOCK) $(MAKE) $(KBUILD_ARGS) modules
+
+# Modules go to /lib/modules/<release>/updates so they win over Debian's
+# own vdpa.ko, virtio_vdpa.ko, ... Unsigned: the distribution's key is not
+# ours, so do not let kbuild try to sign them.
+modules_install: kdir
+	$(MAKE) $(KBUILD_ARGS) INSTALL_MOD_DIR=updates CONFIG_MODULE_SIG_ALL= \
+		$(if $(INSTALL_MOD_PATH),INSTALL_MOD_PATH=$(INSTALL_MOD_PATH)) \
+		modules_install
+	@# kbuild skips depmod without System.map; the headers have none.
+	@if [ -z "$(INSTALL_MOD_PATH)" ]; then \
+		echo "  DEPMOD  $$(cat $(KDIR)/include/config/kernel.release)"; \
+		depmod -a "$$(cat $(KDIR)/include/config/kernel.release)"; \
+	else \
+		echo "Run depmod on the target: depmod -a $$(cat $(KDIR)/include/config/kernel.release)"; \
+	fi
+
+clean:
+	@if [ -n "$(KDIR)" ] && [ -f "$(KDIR)/Makefile" ]; then \
+		$(MAKE) $(KBUILD_ARGS) clean; \
+	fi
+	rm -rf .build
+
+# TIER=distro or TIER=debug runs just that tier's suite; TESTS= filters it.
+check:
+ifeq ($(TIER),)
+	@$(HARNESS)/check.sh
+else
+	@$(HARNESS)/run.sh --tier $(TIER)
+endif
+
+check-debug:
+	@$(HARNESS)/run.sh --tier debug
+
+patches:
+	@$(HARNESS)/kernel/series.sh $(CURDIR)/patches
+
+kernel:
+	@$(HARNESS)/kernel/build-kernel.sh
+
+demo:
+	@$(HARNESS)/demo.sh
+
+deps:
+	@$(HARNESS)/deps.sh

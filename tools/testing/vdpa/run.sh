@@ -1,0 +1,257 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The vDPA test suite in one command: install what is missing, build the
+# modules, build an initramfs, boot a 6.12 kernel in QEMU (TCG), run every
+# tools/testing/vdpa/tests/NN-*.sh in that one boot, report.
+#
+#   run.sh [-v] [--tier T] [PATTERN...]  run the tests (all, or those matching)
+#   run.sh --demo               run the demo instead (see demo.sh)
+#   run.sh --shell              boot to a shell on the console
+#
+# Tiers (--tier or TIER=):
+#   distro (default)  Debian's 6.12 kernel with our modules built out of tree
+#   debug             the debug kernel of kernel/build-kernel.sh: our series
+#                     applied to the 6.12 source, KASAN, lockdep, kmemleak,
+#                     UBSAN, ..., and KUnit; also runs our KUnit suites and
+#                     a kmemleak scan after the last test
+#
+# Environment:
+#   TESTS='10-* 20-*'   test filter, like the PATTERN arguments
+#   VERBOSE=1           show the whole serial console, not just results
+#   TIMEOUT=2400        seconds before the VM is killed (whole suite;
+#                       debug tier: 4800)
+#   TEST_TIMEOUT=600    seconds one test may take (debug tier: 1200)
+#   NO_BUILD=1          reuse the modules (or debug kernel) as built
+#   NO_DEPS=1           skip the apt-get check
+#   EXTRA_TESTS=DIR     more NN-name.sh tests to run, from DIR
+#   KDIR, KVER, KERNEL  kernel tree, release and image to use
+#   VDPA_BUILD_DIR      where the initramfs and logs go (default .build/)
+#
+# The last line is "N passed, N failed[, N skipped]"; the exit status is 0
+# only when every test ran and none failed.
+
+set -eu
+# shellcheck source=tools/testing/vdpa/common.sh
+. "$(dirname "$0")/common.sh"
+
+MODE="test"
+VERBOSE=${VERBOSE:-}
+FILTER=${TESTS:-}
+TIER=${TIER:-distro}
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--demo) MODE=demo ;;
+	--shell) MODE=shell ;;
+	--tier) TIER=${2:-}; shift ;;
+	--tier=*) TIER=${1#--tier=} ;;
+	-v|--verbose) VERBOSE=1 ;;
+	-h|--help) sed -n '3,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-*) die "unknown option $1" ;;
+	*) FILTER="$FILTER $1" ;;
+	esac
+	shift
+done
+# The guest takes a comma-separated list of shell patterns.
+FILTER=$(echo "$FILTER" | tr ' ,' '\n\n' | sed '/^$/d' | paste -sd, -)
+
+case "$TIER" in
+distro)
+	TIMEOUT=${TIMEOUT:-2400}
+	TEST_TIMEOUT=${TEST_TIMEOUT:-600}
+	;;
+debug)
+	# KASAN and friends under TCG: several times slower.
+	TIMEOUT=${TIMEOUT:-4800}
+	TEST_TIMEOUT=${TEST_TIMEOUT:-1200}
+	;;
+*) die "unknown tier '$TIER' (distro or debug)" ;;
+esac
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+
+T_START=$(now)
+
+# Rerun the apt check cheaply; a fresh machine gets everything here.
+if [ -z "${NO_DEPS:-}" ]; then
+	"$HARNESS/deps.sh"
+	# A fresh install may just have brought the kernel: look again.
+	find_kernel
+fi
+[ "$TIER" = debug ] || check_kernel
+
+# A directory per run: several people may run the suite from one tree.
+# Keep the last few; $BUILD_DIR/$MODE.log links to the newest log.
+# The debug tier's logs are test-debug.log etc.
+NAME=$MODE
+[ "$TIER" = distro ] || NAME=$MODE-$TIER
+mkdir -p "$BUILD_DIR"
+RUN_DIR=$BUILD_DIR/$NAME-$(date +%Y%m%d-%H%M%S)-$$
+mkdir -p "$RUN_DIR"
+ls -dt "$BUILD_DIR/$NAME"-2*-* 2>/dev/null | tail -n +6 | xargs -r rm -rf
+LOG=$RUN_DIR/console.log
+INITRD=$RUN_DIR/initramfs.cpio.gz
+TIMING=$RUN_DIR/timing
+ln -sfn "${LOG#"$BUILD_DIR"/}" "$BUILD_DIR/$NAME.log"
+
+if [ -n "${NO_BUILD:-}" ]; then
+	:
+elif [ "$TIER" = debug ]; then
+	if ! "$HARNESS/kernel/build-kernel.sh"; then
+		echo "not ok - the debug kernel did not build"
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+else
+	echo "  MAKE    modules (KDIR=$KDIR)"
+	if ! make -C "$SRCTREE" --no-print-directory KDIR="$KDIR" modules; then
+		echo "not ok - the modules did not build"
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+fi
+T_BUILT=$(now)
+
+if [ "$TIER" = debug ]; then
+	# What build-kernel.sh made (it links .build/debug-kernel to it).
+	KBUILD=$BUILD_DIR/debug-kernel
+	[ -r "$KBUILD/include/config/kernel.release" ] ||
+		die "no debug kernel in $KBUILD: run without NO_BUILD"
+	KVER=$(cat "$KBUILD/include/config/kernel.release")
+	KERNEL=$KBUILD/arch/x86/boot/bzImage
+	DISTRO_MODDIR=$KBUILD/modules/lib/modules/$KVER
+	SYSTEM_MAP=$KBUILD/System.map
+fi
+TIER=$TIER KDIR=$KDIR KVER=$KVER KERNEL=$KERNEL DISTRO_MODDIR=$DISTRO_MODDIR \
+	SYSTEM_MAP=${SYSTEM_MAP:-} "$HARNESS/mkinitramfs.sh" "$INITRD"
+
+APPEND="console=ttyS0 panic=-1 oops=panic mitigations=off"
+APPEND="$APPEND vdpatest.mode=$MODE vdpatest.timeout=$TEST_TIMEOUT"
+APPEND="$APPEND vdpatest.tier=$TIER"
+[ -n "$FILTER" ] && APPEND="$APPEND vdpatest.filter=$FILTER"
+
+QEMU=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 2G
+      -nographic -nodefaults -no-reboot
+      -kernel "$KERNEL" -initrd "$INITRD" -append "$APPEND")
+
+if [ "$MODE" = shell ]; then
+	# Interactive: Ctrl-a x quits QEMU.
+	exec "${QEMU[@]}" -serial mon:stdio
+fi
+
+# Show results as they come: result lines with their duration, and the
+# diagnostics of a test that failed. Everything goes to $LOG as well.
+live()
+{
+	local line diag="" dur t0 t1
+	t0=$(now)
+	while IFS= read -r line; do
+		line=${line%$'\r'}
+		case "$line" in
+		"### vdpa: lock taken, starting QEMU")
+			t1=$(now)
+			dur=$(elapsed "$t0" "$t1")
+			[ "${dur%.*}" -lt 1 ] ||
+				echo "  LOCK    waited ${dur}s for $VDPA_LOCK"
+			t0=$t1
+			continue
+			;;
+		"KTAP version 1"|"=== vdpa demo"*)
+			t1=$(now)
+			echo "boot $(elapsed "$t0" "$t1")" >"$TIMING"
+			echo "  BOOT    $(elapsed "$t0" "$t1")s"
+			# The demo is all about its output: show it from here.
+			[ "$MODE" = demo ] && VERBOSE=1
+			;;
+		"# test: "*)
+			diag=""
+			;;
+		"#"*)
+			diag="$diag$line"$'\n'
+			;;
+		"ok "*|"not ok "*)
+			if [ -z "$VERBOSE" ]; then
+				dur=$(printf '%s' "$diag" |
+				      sed -n 's/^# duration: \(.*\)$/ (\1)/p')
+				printf '%s%s\n' "$line" "$dur"
+				[ "${line#not ok}" = "$line" ] ||
+					printf '%s' "$diag" | sed 's/^/    /'
+			fi
+			diag=""
+			;;
+		esac
+		[ -z "$VERBOSE" ] || printf '%s\n' "$line"
+	done
+	echo "end $(elapsed "$t0" "$(now)")" >>"$TIMING"
+}
+
+rm -f "$TIMING"
+echo "  QEMU    $KERNEL (log: $LOG)"
+set +e
+# The marker line lets live() time the boot from when we got the lock.
+with_lock sh -c 'echo "### vdpa: lock taken, starting QEMU"; exec "$@"' - \
+	timeout -k 10 "$TIMEOUT" "${QEMU[@]}" -serial stdio </dev/null 2>&1 |
+	tee "$LOG" | live
+QEMU_RC=${PIPESTATUS[0]}
+set -e
+T_END=$(now)
+
+BOOT=$(sed -n 's/^boot //p' "$TIMING" 2>/dev/null || true)
+RUN=$(sed -n 's/^end //p' "$TIMING" 2>/dev/null || true)
+
+# Why the VM did not finish, if it did not.
+vm_problem()
+{
+	if [ "$QEMU_RC" = 124 ] || [ "$QEMU_RC" = 137 ]; then
+		echo "VM killed after ${TIMEOUT}s (TIMEOUT)"
+	elif grep -q 'Kernel panic' "$LOG"; then
+		echo "kernel panic"
+	elif ! grep -q '^# init: powering off' <(tr -d '\r' <"$LOG"); then
+		echo "VM stopped before init finished (qemu exit status $QEMU_RC)"
+	fi
+}
+PROBLEM=$(vm_problem)
+
+if [ "$MODE" = demo ]; then
+	echo "  TIME    boot ${BOOT:-?}s, demo+boot ${RUN:-?}s," \
+		"total $(elapsed "$T_START" "$T_END")s"
+	if [ -z "$PROBLEM" ] && grep -q '^=== DEMO OK ===' <(tr -d '\r' <"$LOG"); then
+		exit 0
+	fi
+	# The console was shown as it came; just say why it ended early.
+	echo "demo failed${PROBLEM:+: $PROBLEM}"
+	exit 1
+fi
+
+# Count from the log, not from what was shown live.
+read -r PLANNED PASS SKIPPED FAILED DONE < <(tr -d '\r' <"$LOG" | awk '
+	/^1\.\.[0-9]+$/ { planned = substr($0, 4) }
+	/^ok [0-9]+ .*# SKIP/ { skip++; done++; next }
+	/^ok [0-9]+ / { pass++; done++ }
+	/^not ok [0-9]+ / { fail++; done++ }
+	END { printf "%d %d %d %d %d\n", planned, pass, skip, fail, done }')
+
+if [ -n "$PROBLEM" ]; then
+	current=$(tr -d '\r' <"$LOG" | sed -n 's/^# test: //p' | tail -n 1)
+	echo "not ok - ${current:-boot}: $PROBLEM; the console since it started:"
+	# The test's own output, then the oops or panic (the kernel writes
+	# to the console again once it oopses).
+	tr -d '\r' <"$LOG" | awk '/^# test: / { n = 0 } { buf[n++] = $0 }
+		END { for (i = 0; i < n; i++) print buf[i] }' |
+		tail -n 150 | sed 's/^/    /'
+	# The test in progress and all that never ran count as failed.
+	missing=$((PLANNED - DONE))
+	[ "$missing" -gt 0 ] || missing=1
+	FAILED=$((FAILED + missing))
+elif [ "$PLANNED" -eq 0 ]; then
+	echo "no test matched '${FILTER}'"
+	FAILED=1
+fi
+
+echo "  TIME    build $(elapsed "$T_START" "$T_BUILT")s, boot ${BOOT:-?}s," \
+	"boot+tests ${RUN:-?}s, total $(elapsed "$T_START" "$T_END")s"
+summary="$PASS passed, $FAILED failed"
+[ "$SKIPPED" -gt 0 ] && summary="$summary, $SKIPPED skipped"
+echo "$summary"
+[ "$FAILED" -eq 0 ]

@@ -1,0 +1,104 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# A vhost-vdpa device goes away while userspace uses it: deleted, unbound
+# through sysfs (in the middle of an IOTLB batch), or taken by its parent's
+# module unload, each while the client has it open, mapped and running.
+# Removal does not wait for the client; the client's fd then fails with
+# ENODEV, its pins are gone, close works, and vhost_vdpa unloads once the
+# last fd is closed (not before).
+
+. "${0%/*}/lib.sh"
+
+# Pages pinned with FOLL_PIN anywhere, right now (the per-cpu counter
+# deltas folded first: /proc/vmstat alone may lag).
+pins()
+{
+	echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null || true
+	awk '/^nr_foll_pin_acquired/ { a = $2 }
+	     /^nr_foll_pin_released/ { r = $2 }
+	     END { print a - r }' /proc/vmstat
+}
+
+# hold NODE [batch]: start the client in the background, wait until ready.
+hold()
+{
+	rm -f flag hold.out
+	vhost_client hold "/dev/$1" "$WORK/flag" ${2:-} >hold.out 2>&1 &
+	hold_pid=$!
+	wait_for 20 grep -q READY hold.out || {
+		cat hold.out
+		fail "the client did not get ready"
+	}
+	cat hold.out
+}
+
+# release: let the client check its fd, and collect its verdict.
+release()
+{
+	touch flag
+	rc=0
+	wait "$hold_pid" || rc=$?
+	sed 's/^/    /' hold.out
+	[ "$rc" -eq 0 ] || fail "the client saw the fd misbehave after removal"
+}
+
+new_dev()
+{
+	run vdpa dev add name v0 mgmtdev vdpasim_net mac 02:00:00:00:00:01
+	node=$(ls /sys/bus/vdpa/devices/v0/vhost-vdpa/)
+	wait_for 5 test -c "/dev/$node" || fail "/dev/$node did not appear"
+}
+
+pins0=$(pins)
+load vdpa_sim_net vhost_vdpa
+
+step "vdpa dev del while open, mapped and running"
+new_dev
+hold "$node"
+run vdpa dev del v0
+expect_gone "/dev/$node"
+release
+expect_eq "$(pins)" "$pins0" "pins after delete"
+
+step "unbind in the middle of an IOTLB batch"
+new_dev
+hold "$node" batch
+echo v0 >/sys/bus/vdpa/drivers/vhost_vdpa/unbind
+expect_gone "/dev/$node"
+release
+expect_eq "$(pins)" "$pins0" "pins after unbind"
+echo v0 >/sys/bus/vdpa/drivers/vhost_vdpa/bind
+node=$(ls /sys/bus/vdpa/devices/v0/vhost-vdpa/)
+run vhost_client net "/dev/$node" -n 5
+run vdpa dev del v0
+
+step "rmmod of the parent while open"
+new_dev
+hold "$node"
+run rmmod vdpa_sim_net
+expect_gone /sys/bus/vdpa/devices/v0
+release
+expect_eq "$(pins)" "$pins0" "pins after parent unload"
+load vdpa_sim_net
+
+step "vhost_vdpa cannot unload while its fd is open, and can after"
+new_dev
+hold "$node"
+expect_fail rmmod vhost_vdpa
+run vdpa dev del v0
+release
+run rmmod vhost_vdpa
+expect_eq "$(pins)" "$pins0" "pins at the end"
+
+step "open/close many times"
+load vhost_vdpa
+new_dev
+i=0
+while [ $i -lt 20 ]; do
+	vhost_client net "/dev/$node" -n 2 >/dev/null 2>&1 ||
+		fail "run $i failed"
+	i=$((i + 1))
+done
+run vdpa dev del v0
+expect_eq "$(pins)" "$pins0" "pins at the end"

@@ -1,0 +1,998 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vhost_client: a minimal userspace virtio driver on /dev/vhost-vdpa-N.
+ *
+ *   vhost_client net DEV [-n FRAMES] [-1] [-p]   loop frames through a net device
+ *   vhost_client blk DEV [-n SECTORS]            write sectors, read them back
+ *   vhost_client bad DEV                         bad input gets the right errno
+ *   vhost_client memlock DEV                     maps beyond RLIMIT_MEMLOCK
+ *   vhost_client hold DEV FLAG [batch]           run, wait for FLAG, expect ENODEV
+ *
+ * -1: IOTLB messages in the v1 layout (no MSG_V2); -p: ask for IOTLB_PERSIST
+ * and reset the device between two runs without mapping again.
+ *
+ * Only libc: rings are laid out by hand in an anonymous private mapping
+ * that is handed to the device with IOTLB messages at an IOVA that differs
+ * from its address, so the device can only reach it through our map.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <linux/vhost.h>
+#include <linux/virtio_blk.h>
+#include <linux/virtio_config.h>
+#include <linux/virtio_ids.h>
+#include <linux/virtio_net.h>
+#include <linux/virtio_ring.h>
+
+/* Newer than the libc headers of Debian 12 (6.1): values from 6.12's uapi. */
+#ifndef VHOST_BACKEND_F_IOTLB_PERSIST
+#define VHOST_BACKEND_F_SUSPEND			0x4
+#define VHOST_BACKEND_F_RESUME			0x5
+#define VHOST_BACKEND_F_ENABLE_AFTER_DRIVER_OK	0x6
+#define VHOST_BACKEND_F_DESC_ASID		0x7
+#define VHOST_BACKEND_F_IOTLB_PERSIST		0x8
+#endif
+#ifndef VHOST_VDPA_GET_VRING_DESC_GROUP
+#define VHOST_VDPA_GET_VRING_DESC_GROUP	_IOWR(VHOST_VIRTIO, 0x7F, struct vhost_vring_state)
+#endif
+#ifndef VHOST_VDPA_GET_VRING_SIZE
+#define VHOST_VDPA_GET_VRING_SIZE	_IOWR(VHOST_VIRTIO, 0x82, struct vhost_vring_state)
+#endif
+
+#define QSIZE		64
+#define BUF_SIZE	2048
+#define MEM_SIZE	(2 << 20)
+#define IOVA_BASE	0x40000000ULL	/* anything but the buffer's address */
+#define PAGE		4096UL
+
+static const char *prog = "vhost_client";
+static int failures;
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "%s: ", prog);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+#define xioctl(fd, req, arg) do {					\
+	if (ioctl(fd, req, arg) < 0)					\
+		die("%s: %s", #req, strerror(errno));			\
+} while (0)
+
+/* ---- the device and its memory ---------------------------------------- */
+
+struct vq {
+	struct vring_desc *desc;
+	struct vring_avail *avail;
+	struct vring_used *used;
+	uint64_t desc_iova, avail_iova, used_iova;
+	uint16_t avail_idx, last_used;
+	int kick, call;
+	uint16_t *doorbell;
+};
+
+struct dev {
+	int fd;
+	uint8_t *mem;		/* MEM_SIZE bytes, at IOVA_BASE */
+	size_t mem_used;
+	uint64_t backend;	/* acked backend features */
+	uint32_t nvqs;
+	struct vq vq[3];
+};
+
+static uint64_t iova_of(struct dev *d, const void *p)
+{
+	return IOVA_BASE + ((const uint8_t *)p - d->mem);
+}
+
+static void *alloc_mem(struct dev *d, size_t size, size_t align)
+{
+	void *p;
+
+	d->mem_used = (d->mem_used + align - 1) & ~(align - 1);
+	if (d->mem_used + size > MEM_SIZE)
+		die("out of ring memory");
+	p = d->mem + d->mem_used;
+	d->mem_used += size;
+	return p;
+}
+
+/* Send one IOTLB message; returns 0 or -errno. */
+static int iotlb_msg(struct dev *d, uint32_t asid, uint8_t type, uint64_t iova,
+		     uint64_t size, uint64_t uaddr, uint8_t perm)
+{
+	struct vhost_iotlb_msg m = {
+		.iova = iova, .size = size, .uaddr = uaddr, .perm = perm,
+		.type = type,
+	};
+	ssize_t n;
+
+	if (d->backend & (1ULL << VHOST_BACKEND_F_IOTLB_MSG_V2)) {
+		struct vhost_msg_v2 msg = { .type = VHOST_IOTLB_MSG_V2,
+					    .asid = asid, .iotlb = m };
+
+		n = write(d->fd, &msg, sizeof(msg));
+		if (n == sizeof(msg))
+			return 0;
+	} else {
+		struct vhost_msg msg = { .type = VHOST_IOTLB_MSG, .iotlb = m };
+
+		n = write(d->fd, &msg, sizeof(msg));
+		if (n == sizeof(msg))
+			return 0;
+	}
+	return n < 0 ? -errno : -EIO;
+}
+
+static void map_all(struct dev *d)
+{
+	int err;
+
+	err = iotlb_msg(d, 0, VHOST_IOTLB_BATCH_BEGIN, 0, 0, 0, 0);
+	if (!err)
+		err = iotlb_msg(d, 0, VHOST_IOTLB_UPDATE, IOVA_BASE, MEM_SIZE,
+				(uintptr_t)d->mem, VHOST_ACCESS_RW);
+	if (!err)
+		err = iotlb_msg(d, 0, VHOST_IOTLB_BATCH_END, 0, 0, 0, 0);
+	if (err)
+		die("IOTLB update: %s", strerror(-err));
+}
+
+static void set_status(struct dev *d, uint8_t s)
+{
+	uint8_t got;
+
+	xioctl(d->fd, VHOST_VDPA_SET_STATUS, &s);
+	xioctl(d->fd, VHOST_VDPA_GET_STATUS, &got);
+	if ((got & s) != s)
+		die("status 0x%x did not stick (device has 0x%x)", s, got);
+}
+
+static long vm_pinned_kb(void)
+{
+	char line[256];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmPin: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/* Open, own, negotiate; the device is left at FEATURES_OK. */
+static void dev_open(struct dev *d, const char *path, uint32_t want_id,
+		     uint64_t want_backend, uint64_t features)
+{
+	uint64_t offered, dev_features;
+	uint32_t id;
+
+	memset(d, 0, sizeof(*d));
+	d->fd = open(path, O_RDWR);
+	if (d->fd < 0)
+		die("open %s: %s", path, strerror(errno));
+	xioctl(d->fd, VHOST_VDPA_GET_DEVICE_ID, &id);
+	if (id != want_id)
+		die("device id %u, expected %u", id, want_id);
+	xioctl(d->fd, VHOST_SET_OWNER, NULL);
+	xioctl(d->fd, VHOST_GET_BACKEND_FEATURES, &offered);
+	d->backend = offered & want_backend;
+	xioctl(d->fd, VHOST_SET_BACKEND_FEATURES, &d->backend);
+	xioctl(d->fd, VHOST_VDPA_GET_VQS_COUNT, &d->nvqs);
+	xioctl(d->fd, VHOST_GET_FEATURES, &dev_features);
+	if ((dev_features & features) != features)
+		die("device features 0x%llx lack 0x%llx",
+		    (unsigned long long)dev_features,
+		    (unsigned long long)features);
+	printf("backend features offered 0x%llx, acked 0x%llx; %u queues\n",
+	       (unsigned long long)offered, (unsigned long long)d->backend,
+	       d->nvqs);
+
+	set_status(d, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
+	xioctl(d->fd, VHOST_SET_FEATURES, &features);
+	set_status(d, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+		   VIRTIO_CONFIG_S_FEATURES_OK);
+
+	d->mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (d->mem == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+}
+
+/* Lay out queue i and give it to the device. */
+static void vq_setup(struct dev *d, unsigned int i)
+{
+	struct vq *q = &d->vq[i];
+	struct vhost_vring_state s = { .index = i, .num = QSIZE };
+	struct vhost_vring_addr a = { .index = i };
+	struct vhost_vring_file f = { .index = i };
+	uint16_t max;
+	void *db;
+
+	xioctl(d->fd, VHOST_VDPA_GET_VRING_NUM, &max);
+	if (max < QSIZE)
+		die("queue size max %u < %u", max, QSIZE);
+	q->desc = alloc_mem(d, 16 * QSIZE, 16);
+	q->avail = alloc_mem(d, 6 + 2 * QSIZE, 2);
+	q->used = alloc_mem(d, 6 + 8 * QSIZE, 4);
+	xioctl(d->fd, VHOST_SET_VRING_NUM, &s);
+	s.num = 0;
+	xioctl(d->fd, VHOST_SET_VRING_BASE, &s);
+	a.desc_user_addr = iova_of(d, q->desc);
+	a.avail_user_addr = iova_of(d, q->avail);
+	a.used_user_addr = iova_of(d, q->used);
+	xioctl(d->fd, VHOST_SET_VRING_ADDR, &a);
+	q->kick = eventfd(0, EFD_CLOEXEC);
+	q->call = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	f.fd = q->kick;
+	xioctl(d->fd, VHOST_SET_VRING_KICK, &f);
+	f.fd = q->call;
+	xioctl(d->fd, VHOST_SET_VRING_CALL, &f);
+	s.num = 1;
+	xioctl(d->fd, VHOST_VDPA_SET_VRING_ENABLE, &s);
+
+	/* The doorbell page, when the parent has one. */
+	db = mmap(NULL, PAGE, PROT_WRITE, MAP_SHARED, d->fd, i * PAGE);
+	if (db != MAP_FAILED) {
+		q->doorbell = db;
+		printf("queue %u: doorbell mapped\n", i);
+	} else {
+		printf("queue %u: no doorbell to map (%s), kicking by eventfd\n",
+		       i, strerror(errno));
+	}
+}
+
+static void vq_kick(struct vq *q, unsigned int i)
+{
+	uint64_t one = 1;
+
+	if (q->doorbell) {
+		__atomic_store_n(q->doorbell, i, __ATOMIC_RELEASE);
+		return;
+	}
+	if (write(q->kick, &one, sizeof(one)) != sizeof(one))
+		die("kick: %s", strerror(errno));
+}
+
+/* Make a chain of up to 3 descriptors available. */
+static void vq_add(struct dev *d, struct vq *q, unsigned int n,
+		   void **bufs, uint32_t *lens, int *write)
+{
+	/* A ring of QSIZE descriptors holds QSIZE/3 chains of 3 at most. */
+	uint16_t head = (q->avail_idx % (QSIZE / 3)) * 3;
+	unsigned int j;
+
+	for (j = 0; j < n; j++) {
+		struct vring_desc *desc = &q->desc[head + j];
+
+		desc->addr = iova_of(d, bufs[j]);
+		desc->len = lens[j];
+		desc->flags = (write[j] ? VRING_DESC_F_WRITE : 0) |
+			      (j + 1 < n ? VRING_DESC_F_NEXT : 0);
+		desc->next = head + j + 1;
+	}
+	q->avail->ring[q->avail_idx % QSIZE] = head;
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	q->avail->idx = ++q->avail_idx;
+}
+
+/* Wait for the next used element, through the call eventfd. */
+static int vq_wait(struct vq *q, uint32_t *len, int timeout_ms)
+{
+	struct pollfd p = { .fd = q->call, .events = POLLIN };
+	uint64_t cnt;
+
+	for (;;) {
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (__atomic_load_n(&q->used->idx, __ATOMIC_ACQUIRE) !=
+		    q->last_used) {
+			struct vring_used_elem *e =
+				&q->used->ring[q->last_used % QSIZE];
+
+			*len = e->len;
+			q->last_used++;
+			return e->id;
+		}
+		if (poll(&p, 1, timeout_ms) <= 0)
+			return -1;
+		if (read(q->call, &cnt, sizeof(cnt)) < 0 && errno != EAGAIN)
+			die("read call eventfd: %s", strerror(errno));
+	}
+}
+
+static void dev_close(struct dev *d)
+{
+	uint8_t zero = 0;
+
+	xioctl(d->fd, VHOST_VDPA_SET_STATUS, &zero);
+	close(d->fd);
+	munmap(d->mem, MEM_SIZE);
+}
+
+/* ---- net --------------------------------------------------------------- */
+
+struct frame {
+	struct virtio_net_hdr_v1 hdr;
+	uint8_t dst[6], src[6];
+	uint16_t type;
+	uint8_t payload[100];
+};
+
+/* every field is naturally aligned: the frame needs no packing */
+_Static_assert(sizeof(struct frame) == 12 + 14 + 100, "frame layout");
+
+static void fill_frame(struct frame *f, const uint8_t *mac, unsigned int n)
+{
+	unsigned int i;
+
+	memset(f, 0, sizeof(*f));
+	memcpy(f->dst, mac, 6);
+	memcpy(f->src, "\x02\x00\x00\x00\x00\xee", 6);
+	f->type = htobe16(0x88b5);	/* local experimental ethertype */
+	for (i = 0; i < sizeof(f->payload); i++)
+		f->payload[i] = n * 7 + i;
+}
+
+static int net_run(struct dev *d, const uint8_t *mac, unsigned int frames)
+{
+	struct vq *rx = &d->vq[0], *tx = &d->vq[1];
+	uint8_t *rxbuf[QSIZE / 3];
+	struct frame *txf;
+	unsigned int i, got = 0, bad = 0;
+
+	/* RX buffers: one descriptor each, writable. */
+	for (i = 0; i < QSIZE / 3; i++) {
+		uint32_t len = BUF_SIZE;
+		int w = 1;
+		void *b;
+
+		rxbuf[i] = alloc_mem(d, BUF_SIZE, 64);
+		b = rxbuf[i];
+		vq_add(d, rx, 1, &b, &len, &w);
+	}
+	vq_kick(rx, 0);
+	txf = alloc_mem(d, sizeof(*txf) * (QSIZE / 3), 64);
+
+	for (i = 0; i < frames; i++) {
+		struct frame *f = &txf[i % (QSIZE / 3)];
+		uint32_t len = sizeof(*f), rlen;
+		int w = 0, id;
+		void *b = f;
+
+		fill_frame(f, mac, i);
+		vq_add(d, tx, 1, &b, &len, &w);
+		vq_kick(tx, 1);
+
+		id = vq_wait(rx, &rlen, 5000);
+		if (id < 0) {
+			fprintf(stderr, "frame %u: nothing came back within 5s\n", i);
+			return -1;
+		}
+		if (rlen != sizeof(*f) ||
+		    memcmp((uint8_t *)rxbuf[id / 3] + sizeof(f->hdr),
+			   (uint8_t *)f + sizeof(f->hdr), sizeof(*f) - sizeof(f->hdr))) {
+			fprintf(stderr, "frame %u: came back as %u bytes, different\n",
+				i, rlen);
+			bad++;
+		}
+		got++;
+		/* The TX buffer is done too; recycle the RX one. */
+		if (vq_wait(tx, &rlen, 5000) < 0) {
+			fprintf(stderr, "frame %u: tx not completed\n", i);
+			return -1;
+		}
+		{
+			uint32_t l = BUF_SIZE;
+			int ww = 1;
+			void *rb = rxbuf[id / 3];
+
+			vq_add(d, rx, 1, &rb, &l, &ww);
+			vq_kick(rx, 0);
+		}
+	}
+	printf("net: %u frames sent, %u came back, %u differed\n", frames, got,
+	       bad);
+	return bad ? -1 : 0;
+}
+
+static int cmd_net(const char *path, unsigned int frames, int v1, int persist)
+{
+	uint64_t want = (1ULL << VHOST_BACKEND_F_IOTLB_BATCH) |
+			(1ULL << VHOST_BACKEND_F_IOTLB_ASID) |
+			(v1 ? 0 : 1ULL << VHOST_BACKEND_F_IOTLB_MSG_V2) |
+			(persist ? 1ULL << VHOST_BACKEND_F_IOTLB_PERSIST : 0);
+	struct vhost_vdpa_config *cfg;
+	struct vhost_vring_state s;
+	struct dev d;
+	uint8_t mac[6];
+	long pin;
+	int ret, round;
+
+	dev_open(&d, path, VIRTIO_ID_NET, want,
+		 (1ULL << VIRTIO_F_VERSION_1) |
+		 (1ULL << VIRTIO_F_ACCESS_PLATFORM) |
+		 (1ULL << VIRTIO_NET_F_MAC));
+	if (persist && !(d.backend & (1ULL << VHOST_BACKEND_F_IOTLB_PERSIST)))
+		die("IOTLB_PERSIST not offered");
+	cfg = calloc(1, sizeof(*cfg) + 6);
+	cfg->off = 0;
+	cfg->len = 6;
+	xioctl(d.fd, VHOST_VDPA_GET_CONFIG, cfg);
+	memcpy(mac, cfg->buf, 6);
+	printf("device MAC %02x:%02x:%02x:%02x:%02x:%02x\n", mac[0], mac[1],
+	       mac[2], mac[3], mac[4], mac[5]);
+	s.index = 0;
+	xioctl(d.fd, VHOST_VDPA_GET_VRING_GROUP, &s);
+	printf("rx queue group %u\n", s.num);
+
+	map_all(&d);
+	pin = vm_pinned_kb();
+	printf("pinned after mapping: %ld kB\n", pin);
+	if (pin >= 0 && pin < MEM_SIZE / 1024)
+		die("VmPin %ld kB, expected at least %d", pin, MEM_SIZE / 1024);
+
+	for (round = 0; round < (persist ? 2 : 1); round++) {
+		uint8_t zero = 0;
+
+		if (round) {
+			/* Reset keeps the map: set up again without mapping. */
+			xioctl(d.fd, VHOST_VDPA_SET_STATUS, &zero);
+			memset(d.mem, 0, MEM_SIZE);
+			d.mem_used = 0;
+			set_status(&d, VIRTIO_CONFIG_S_ACKNOWLEDGE |
+				   VIRTIO_CONFIG_S_DRIVER);
+			{
+				uint64_t f = (1ULL << VIRTIO_F_VERSION_1) |
+					     (1ULL << VIRTIO_F_ACCESS_PLATFORM) |
+					     (1ULL << VIRTIO_NET_F_MAC);
+
+				xioctl(d.fd, VHOST_SET_FEATURES, &f);
+			}
+			set_status(&d, VIRTIO_CONFIG_S_ACKNOWLEDGE |
+				   VIRTIO_CONFIG_S_DRIVER |
+				   VIRTIO_CONFIG_S_FEATURES_OK);
+			memset(d.vq, 0, sizeof(d.vq));
+			printf("reset; the map persists (VmPin %ld kB)\n",
+			       vm_pinned_kb());
+		}
+		vq_setup(&d, 0);
+		vq_setup(&d, 1);
+		set_status(&d, VIRTIO_CONFIG_S_ACKNOWLEDGE |
+			   VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK |
+			   VIRTIO_CONFIG_S_DRIVER_OK);
+		ret = net_run(&d, mac, frames);
+		if (ret)
+			break;
+	}
+
+	/* Unmapping releases the pins at once. */
+	{
+		uint8_t zero = 0;
+
+		xioctl(d.fd, VHOST_VDPA_SET_STATUS, &zero);
+	}
+	if (iotlb_msg(&d, 0, VHOST_IOTLB_INVALIDATE, IOVA_BASE, MEM_SIZE, 0, 0))
+		die("invalidate: %s", strerror(errno));
+	pin = vm_pinned_kb();
+	printf("pinned after invalidate: %ld kB\n", pin);
+	if (pin > 0)
+		die("VmPin %ld kB after invalidating everything", pin);
+	dev_close(&d);
+	return ret ? 1 : 0;
+}
+
+/* ---- blk --------------------------------------------------------------- */
+
+static int blk_req(struct dev *d, uint32_t type, uint64_t sector, void *data,
+		   uint32_t len)
+{
+	struct virtio_blk_outhdr *h = alloc_mem(d, sizeof(*h), 16);
+	uint8_t *status = alloc_mem(d, 1, 1);
+	void *bufs[3] = { h, data, status };
+	uint32_t lens[3] = { sizeof(*h), len, 1 };
+	int w[3] = { 0, type == VIRTIO_BLK_T_IN, 1 };
+	uint32_t ulen;
+
+	h->type = type;
+	h->ioprio = 0;
+	h->sector = sector;
+	*status = 0xff;
+	vq_add(d, &d->vq[0], 3, bufs, lens, w);
+	vq_kick(&d->vq[0], 0);
+	if (vq_wait(&d->vq[0], &ulen, 5000) < 0) {
+		fprintf(stderr, "blk request type %u: no completion in 5s\n", type);
+		return -1;
+	}
+	if (*status != VIRTIO_BLK_S_OK) {
+		fprintf(stderr, "blk request type %u: status %u\n", type, *status);
+		return -1;
+	}
+	return 0;
+}
+
+static int cmd_blk(const char *path, unsigned int sectors)
+{
+	struct dev d;
+	uint8_t *wbuf, *rbuf;
+	unsigned int i;
+	int ret = 0;
+
+	dev_open(&d, path, VIRTIO_ID_BLOCK,
+		 (1ULL << VHOST_BACKEND_F_IOTLB_MSG_V2) |
+		 (1ULL << VHOST_BACKEND_F_IOTLB_BATCH),
+		 (1ULL << VIRTIO_F_VERSION_1) |
+		 (1ULL << VIRTIO_F_ACCESS_PLATFORM));
+	map_all(&d);
+	vq_setup(&d, 0);
+	set_status(&d, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+		   VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
+
+	wbuf = alloc_mem(&d, 512 * sectors, 512);
+	rbuf = alloc_mem(&d, 512 * sectors, 512);
+	for (i = 0; i < 512 * sectors; i++)
+		wbuf[i] = i * 13 + 5;
+	ret |= blk_req(&d, VIRTIO_BLK_T_OUT, 8, wbuf, 512 * sectors);
+	ret |= blk_req(&d, VIRTIO_BLK_T_IN, 8, rbuf, 512 * sectors);
+	if (!ret && memcmp(wbuf, rbuf, 512 * sectors)) {
+		fprintf(stderr, "blk: read back differs from what was written\n");
+		ret = -1;
+	}
+	printf("blk: %u sectors written and read back: %s\n", sectors,
+	       ret ? "FAILED" : "same");
+	dev_close(&d);
+	return ret ? 1 : 0;
+}
+
+/* ---- bad input --------------------------------------------------------- */
+
+static void expect(const char *what, int ret, int err)
+{
+	int got = ret < 0 ? (ret == -1 ? errno : -ret) : 0;
+
+	if (got == err) {
+		printf("ok: %s -> %s\n", what, err ? strerror(err) : "success");
+		return;
+	}
+	printf("FAIL: %s -> %s, expected %s\n", what,
+	       got ? strerror(got) : "success", err ? strerror(err) : "success");
+	failures++;
+}
+
+static int raw_write(int fd, const void *buf, size_t len)
+{
+	ssize_t n = write(fd, buf, len);
+
+	if (n < 0)
+		return -1;
+	if ((size_t)n != len) {
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+static int cmd_bad(const char *path)
+{
+	struct vhost_vring_state s = { 0 };
+	struct vhost_vring_file f = { 0 };
+	struct vhost_vring_addr a = { 0 };
+	struct vhost_msg_v2 m2 = { .type = VHOST_IOTLB_MSG_V2 };
+	struct vhost_vdpa_config cfg = { 0 };
+	uint64_t feat, offered;
+	uint32_t nvqs, ngroups, nas;
+	uint16_t max;
+	struct dev d = { 0 };
+	uint8_t st;
+	void *p;
+	int fd2, efd;
+	pid_t pid;
+
+	d.fd = open(path, O_RDWR);
+	if (d.fd < 0)
+		die("open %s: %s", path, strerror(errno));
+	d.backend = 1ULL << VHOST_BACKEND_F_IOTLB_MSG_V2;
+	d.mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	xioctl(d.fd, VHOST_VDPA_GET_VQS_COUNT, &nvqs);
+	xioctl(d.fd, VHOST_VDPA_GET_GROUP_NUM, &ngroups);
+	xioctl(d.fd, VHOST_VDPA_GET_AS_NUM, &nas);
+	xioctl(d.fd, VHOST_VDPA_GET_VRING_NUM, &max);
+	printf("%u queues, %u groups, %u address spaces, queue size max %u\n",
+	       nvqs, ngroups, nas, max);
+
+	fd2 = open(path, O_RDWR);
+	expect("second open", fd2, EBUSY);
+
+	/* Before SET_OWNER. */
+	s.num = 64;
+	expect("SET_VRING_NUM before SET_OWNER",
+	       ioctl(d.fd, VHOST_SET_VRING_NUM, &s), EPERM);
+	expect("IOTLB update before SET_OWNER",
+	       iotlb_msg(&d, 0, VHOST_IOTLB_UPDATE, 0, PAGE,
+			 (uintptr_t)d.mem, VHOST_ACCESS_RW), EPERM);
+	expect("RESET_OWNER before SET_OWNER",
+	       ioctl(d.fd, VHOST_RESET_OWNER, NULL), EPERM);
+	expect("SET_OWNER", ioctl(d.fd, VHOST_SET_OWNER, NULL), 0);
+	expect("SET_OWNER again", ioctl(d.fd, VHOST_SET_OWNER, NULL), EBUSY);
+
+	/* A second process on the same fd is not the owner. */
+	pid = fork();
+	if (pid == 0) {
+		int err = 0;
+
+		s.index = 0;
+		s.num = 64;
+		if (ioctl(d.fd, VHOST_SET_VRING_NUM, &s) == 0 || errno != EPERM)
+			err = 1;
+		if (iotlb_msg(&d, 0, VHOST_IOTLB_UPDATE, 0, PAGE,
+			      (uintptr_t)d.mem, VHOST_ACCESS_RW) != -EPERM)
+			err = 1;
+		if (ioctl(d.fd, VHOST_RESET_OWNER, NULL) == 0 || errno != EPERM)
+			err = 1;
+		_exit(err);
+	}
+	{
+		int wst;
+
+		waitpid(pid, &wst, 0);
+		expect("another process's ring, map and owner ioctls (EPERM)",
+		       WIFEXITED(wst) && !WEXITSTATUS(wst) ? 0 : -EIO, 0);
+	}
+
+	xioctl(d.fd, VHOST_GET_BACKEND_FEATURES, &offered);
+	feat = 1ULL << 40;
+	expect("SET_BACKEND_FEATURES unknown bit",
+	       ioctl(d.fd, VHOST_SET_BACKEND_FEATURES, &feat), EOPNOTSUPP);
+	if (!(offered & (1ULL << VHOST_BACKEND_F_DESC_ASID))) {
+		feat = (1ULL << VHOST_BACKEND_F_DESC_ASID) |
+		       (1ULL << VHOST_BACKEND_F_IOTLB_ASID);
+		expect("SET_BACKEND_FEATURES DESC_ASID not offered",
+		       ioctl(d.fd, VHOST_SET_BACKEND_FEATURES, &feat), EOPNOTSUPP);
+	}
+	feat = offered & ((1ULL << VHOST_BACKEND_F_IOTLB_MSG_V2) |
+			  (1ULL << VHOST_BACKEND_F_IOTLB_BATCH) |
+			  (1ULL << VHOST_BACKEND_F_IOTLB_ASID));
+	expect("SET_BACKEND_FEATURES v2|batch|asid",
+	       ioctl(d.fd, VHOST_SET_BACKEND_FEATURES, &feat), 0);
+	d.backend = feat;
+
+	/* IOTLB messages. */
+	m2.iotlb.type = VHOST_IOTLB_UPDATE;
+	m2.iotlb.iova = 0;
+	m2.iotlb.size = PAGE;
+	m2.iotlb.uaddr = (uintptr_t)d.mem;
+	m2.iotlb.perm = VHOST_ACCESS_RW;
+	expect("IOTLB message too short", raw_write(d.fd, &m2, 40), EINVAL);
+	m2.type = 7;
+	expect("IOTLB message of unknown type",
+	       raw_write(d.fd, &m2, sizeof(m2)), EINVAL);
+	expect("IOTLB entry type 99",
+	       iotlb_msg(&d, 0, 99, 0, PAGE, (uintptr_t)d.mem, 3), EINVAL);
+	expect("UPDATE size 0",
+	       iotlb_msg(&d, 0, VHOST_IOTLB_UPDATE, 0, 0, (uintptr_t)d.mem, 3),
+	       EINVAL);
+	expect("UPDATE iova range wraps",
+	       iotlb_msg(&d, 0, VHOST_IOTLB_UPDATE, -PAGE, 2 * PAGE,
+			 (uintptr_t)d.mem, 3), EINVAL);
+	expect("UPDATE uaddr range wraps",
+	       iotlb_msg(&d, 0, VHOST_IOTLB_UPDATE, 0, 2 * PAGE, -PAGE, 3),
+	       EINVAL);
+	expect("UPDATE unaligned iova",
+	       iotlb_msg(&d, 0, VHOST_IOTLB_UPDATE, 0x10, PAGE,
+			 (uintptr_t)d.mem, 3), EINVAL);
+	expect("UPDATE unaligned uaddr",
+	       iotlb_msg(&d, 0, VHOST_IOTLB_UPDATE, 0, PAGE,
+			 (uintptr_t)d.mem + 8, 3), EINVAL);
+	expect("UPDATE unaligned size",
+	       iotlb_msg(&d, 0, VHOST_IOTLB_UPDATE, 0, 100,
+			 (uintptr_t)d.mem, 3), EINVAL);
+	expect("UPDATE permission 0",
+	       iotlb_msg(&d, 0, VHOST_IOTLB_UPDATE, 0, PAGE,
+			 (uintptr_t)d.mem, 0), EINVAL);
+	expect("UPDATE permission 4",
+	       iotlb_msg(&d, 0, VHOST_IOTLB_UPDATE, 0, PAGE,
+			 (uintptr_t)d.mem, 4), EINVAL);
+	expect("UPDATE of unmapped user memory",
+	       iotlb_msg(&d, 0, VHOST_IOTLB_UPDATE, 0, PAGE, PAGE, 3), EFAULT);
+	expect("UPDATE unknown address space",
+	       iotlb_msg(&d, nas, VHOST_IOTLB_UPDATE, 0, PAGE,
+			 (uintptr_t)d.mem, 3), EINVAL);
+	expect("UPDATE 1 MiB", iotlb_msg(&d, 0, VHOST_IOTLB_UPDATE, 0, 1 << 20,
+					 (uintptr_t)d.mem, 3), 0);
+	expect("UPDATE overlapping", iotlb_msg(&d, 0, VHOST_IOTLB_UPDATE,
+					       PAGE, PAGE, (uintptr_t)d.mem, 3),
+	       EEXIST);
+	expect("INVALIDATE size 0",
+	       iotlb_msg(&d, 0, VHOST_IOTLB_INVALIDATE, 0, 0, 0, 0), EINVAL);
+	expect("INVALIDATE wraps",
+	       iotlb_msg(&d, 0, VHOST_IOTLB_INVALIDATE, -PAGE, 2 * PAGE, 0, 0),
+	       EINVAL);
+	expect("INVALIDATE a middle page",
+	       iotlb_msg(&d, 0, VHOST_IOTLB_INVALIDATE, 8 * PAGE, PAGE, 0, 0), 0);
+	expect("INVALIDATE a hole", iotlb_msg(&d, 0, VHOST_IOTLB_INVALIDATE,
+					      1ULL << 40, PAGE, 0, 0), 0);
+	expect("BATCH_BEGIN asid 0",
+	       iotlb_msg(&d, 0, VHOST_IOTLB_BATCH_BEGIN, 0, 0, 0, 0), 0);
+	if (nas > 1)
+		expect("UPDATE in another address space during a batch",
+		       iotlb_msg(&d, 1, VHOST_IOTLB_UPDATE, 0, PAGE,
+				 (uintptr_t)d.mem, 3), EINVAL);
+	expect("BATCH_END", iotlb_msg(&d, 0, VHOST_IOTLB_BATCH_END, 0, 0, 0, 0),
+	       0);
+	expect("INVALIDATE all",
+	       iotlb_msg(&d, 0, VHOST_IOTLB_INVALIDATE, 0, 1 << 20, 0, 0), 0);
+	expect("nothing pinned after INVALIDATE all", vm_pinned_kb() ? -EIO : 0,
+	       0);
+
+	/* Queue and group indexes. */
+	s.index = nvqs;
+	s.num = 64;
+	expect("SET_VRING_NUM queue out of range",
+	       ioctl(d.fd, VHOST_SET_VRING_NUM, &s), ENOBUFS);
+	s.index = 0xffffffff;
+	expect("GET_VRING_BASE queue 0xffffffff",
+	       ioctl(d.fd, VHOST_GET_VRING_BASE, &s), ENOBUFS);
+	f.index = nvqs + 100;
+	f.fd = -1;
+	expect("SET_VRING_KICK queue out of range",
+	       ioctl(d.fd, VHOST_SET_VRING_KICK, &f), ENOBUFS);
+	s.index = nvqs;
+	expect("GET_VRING_GROUP queue out of range",
+	       ioctl(d.fd, VHOST_VDPA_GET_VRING_GROUP, &s), ENOBUFS);
+	s.index = ngroups;
+	s.num = 0;
+	expect("SET_GROUP_ASID group out of range",
+	       ioctl(d.fd, VHOST_VDPA_SET_GROUP_ASID, &s), EINVAL);
+	s.index = 0;
+	s.num = nas;
+	expect("SET_GROUP_ASID asid out of range",
+	       ioctl(d.fd, VHOST_VDPA_SET_GROUP_ASID, &s), EINVAL);
+	s.index = 0;
+	s.num = 0;
+	expect("SET_VRING_NUM 0", ioctl(d.fd, VHOST_SET_VRING_NUM, &s), EINVAL);
+	s.num = 48;
+	expect("SET_VRING_NUM 48 (not a power of 2)",
+	       ioctl(d.fd, VHOST_SET_VRING_NUM, &s), EINVAL);
+	s.num = max * 2;
+	expect("SET_VRING_NUM above the maximum",
+	       ioctl(d.fd, VHOST_SET_VRING_NUM, &s), EINVAL);
+	s.num = 0x10000;
+	expect("SET_VRING_BASE 0x10000 (split)",
+	       ioctl(d.fd, VHOST_SET_VRING_BASE, &s), EINVAL);
+	f.index = 0;
+	f.fd = d.fd;
+	expect("SET_VRING_KICK with a non-eventfd",
+	       ioctl(d.fd, VHOST_SET_VRING_KICK, &f), EINVAL);
+	f.fd = 9999;
+	expect("SET_VRING_CALL with a closed fd",
+	       ioctl(d.fd, VHOST_SET_VRING_CALL, &f), EBADF);
+	efd = eventfd(0, 0);
+	f.fd = efd;
+	expect("SET_VRING_KICK", ioctl(d.fd, VHOST_SET_VRING_KICK, &f), 0);
+	close(efd);	/* we still hold it: the device must not care */
+	a.index = 0;
+	a.flags = 1 << VHOST_VRING_F_LOG;
+	expect("SET_VRING_ADDR with logging",
+	       ioctl(d.fd, VHOST_SET_VRING_ADDR, &a), EOPNOTSUPP);
+	a.flags = 0;
+	a.desc_user_addr = 8;
+	expect("SET_VRING_ADDR misaligned descriptors",
+	       ioctl(d.fd, VHOST_SET_VRING_ADDR, &a), EINVAL);
+	expect("SET_MEM_TABLE", ioctl(d.fd, VHOST_SET_MEM_TABLE, d.mem),
+	       EOPNOTSUPP);
+	expect("unknown ioctl", ioctl(d.fd, _IO(VHOST_VIRTIO, 0x6f), NULL),
+	       ENOTTY);
+
+	/* Config space bounds. */
+	cfg.off = 0;
+	cfg.len = 0;
+	expect("GET_CONFIG length 0", ioctl(d.fd, VHOST_VDPA_GET_CONFIG, &cfg),
+	       EINVAL);
+	cfg.off = 0x10000;
+	cfg.len = 1;
+	expect("GET_CONFIG beyond the end",
+	       ioctl(d.fd, VHOST_VDPA_GET_CONFIG, &cfg), EINVAL);
+	cfg.off = 0;
+	cfg.len = 0x10000;
+	expect("SET_CONFIG too long", ioctl(d.fd, VHOST_VDPA_SET_CONFIG, &cfg),
+	       EINVAL);
+
+	/* Status only grows, except through reset. */
+	st = VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER;
+	expect("status ACK|DRIVER", ioctl(d.fd, VHOST_VDPA_SET_STATUS, &st), 0);
+	feat = (1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_F_ACCESS_PLATFORM);
+	expect("SET_FEATURES", ioctl(d.fd, VHOST_SET_FEATURES, &feat), 0);
+	st |= VIRTIO_CONFIG_S_FEATURES_OK;
+	expect("status FEATURES_OK", ioctl(d.fd, VHOST_VDPA_SET_STATUS, &st), 0);
+	expect("SET_FEATURES after FEATURES_OK",
+	       ioctl(d.fd, VHOST_SET_FEATURES, &feat), EBUSY);
+	st = VIRTIO_CONFIG_S_ACKNOWLEDGE;
+	expect("status going backwards",
+	       ioctl(d.fd, VHOST_VDPA_SET_STATUS, &st), EINVAL);
+	st = 0;
+	expect("status reset", ioctl(d.fd, VHOST_VDPA_SET_STATUS, &st), 0);
+
+	/* Doorbells: a simulator has none; bad mappings are refused anyway. */
+	p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, d.fd, 0);
+	expect("mmap doorbell readable", p == MAP_FAILED ? -1 : 0, EINVAL);
+	p = mmap(NULL, 2 * PAGE, PROT_WRITE, MAP_SHARED, d.fd, 0);
+	expect("mmap doorbell of two pages", p == MAP_FAILED ? -1 : 0, EINVAL);
+
+	/* Reset owner drops maps and pins; a new SET_OWNER works. */
+	expect("UPDATE before RESET_OWNER",
+	       iotlb_msg(&d, 0, VHOST_IOTLB_UPDATE, 0, 1 << 20,
+			 (uintptr_t)d.mem, 3), 0);
+	expect("RESET_OWNER", ioctl(d.fd, VHOST_RESET_OWNER, NULL), 0);
+	expect("nothing pinned after RESET_OWNER", vm_pinned_kb() ? -EIO : 0, 0);
+	expect("SET_OWNER after RESET_OWNER",
+	       ioctl(d.fd, VHOST_SET_OWNER, NULL), 0);
+	expect("UPDATE again, then close with it mapped",
+	       iotlb_msg(&d, 0, VHOST_IOTLB_UPDATE, 0, 1 << 20,
+			 (uintptr_t)d.mem, 3), 0);
+	close(d.fd);
+	expect("nothing pinned after close", vm_pinned_kb() ? -EIO : 0, 0);
+
+	printf("%d failure(s)\n", failures);
+	return failures ? 1 : 0;
+}
+
+/* Run as an unprivileged owner (no CAP_IPC_LOCK) with a small limit. */
+static int cmd_memlock(const char *path)
+{
+	struct rlimit rl = { 256 << 10, 256 << 10 };
+	struct dev d = { 0 };
+
+	if (setrlimit(RLIMIT_MEMLOCK, &rl))
+		die("setrlimit: %s", strerror(errno));
+	d.fd = open(path, O_RDWR);
+	if (d.fd < 0)
+		die("open %s: %s", path, strerror(errno));
+	d.mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	xioctl(d.fd, VHOST_SET_OWNER, NULL);
+	expect("UPDATE 2 MiB with RLIMIT_MEMLOCK 256 KiB",
+	       iotlb_msg(&d, 0, VHOST_IOTLB_UPDATE, 0, MEM_SIZE,
+			 (uintptr_t)d.mem, 3), ENOMEM);
+	expect("nothing pinned after the refused map", vm_pinned_kb() ? -EIO : 0,
+	       0);
+	expect("UPDATE 128 KiB", iotlb_msg(&d, 0, VHOST_IOTLB_UPDATE, 0, 128 << 10,
+					   (uintptr_t)d.mem, 3), 0);
+	expect("UPDATE 256 KiB more",
+	       iotlb_msg(&d, 0, VHOST_IOTLB_UPDATE, 1 << 20, 256 << 10,
+			 (uintptr_t)d.mem + (256 << 10), 3), ENOMEM);
+	expect("128 KiB pinned", vm_pinned_kb() == 128 ? 0 : -EIO, 0);
+	close(d.fd);
+	expect("nothing pinned after close", vm_pinned_kb() ? -EIO : 0, 0);
+	printf("%d failure(s)\n", failures);
+	return failures ? 1 : 0;
+}
+
+/*
+ * Set up and run a net device, then wait until FLAG exists (the test
+ * removes the device meanwhile) and check that the fd fails cleanly.
+ */
+static int cmd_hold(const char *path, const char *flag, int batch)
+{
+	uint8_t mac[6] = { 2, 0, 0, 0, 0, 1 }, st;
+	struct vhost_vring_state s = { 0 };
+	struct stat sb;
+	struct dev d;
+	char c;
+
+	dev_open(&d, path, VIRTIO_ID_NET,
+		 (1ULL << VHOST_BACKEND_F_IOTLB_MSG_V2) |
+		 (1ULL << VHOST_BACKEND_F_IOTLB_BATCH),
+		 (1ULL << VIRTIO_F_VERSION_1) |
+		 (1ULL << VIRTIO_F_ACCESS_PLATFORM));
+	map_all(&d);
+	vq_setup(&d, 0);
+	vq_setup(&d, 1);
+	set_status(&d, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+		   VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
+	if (net_run(&d, mac, 5))
+		die("frames did not loop before removal");
+	if (batch) {
+		if (iotlb_msg(&d, 0, VHOST_IOTLB_BATCH_BEGIN, 0, 0, 0, 0) ||
+		    iotlb_msg(&d, 0, VHOST_IOTLB_UPDATE, 1ULL << 40, PAGE,
+			      (uintptr_t)d.mem, 3))
+			die("batch: %s", strerror(errno));
+	}
+	printf("READY (VmPin %ld kB)\n", vm_pinned_kb());
+	fflush(stdout);
+	while (stat(flag, &sb))
+		usleep(50000);
+
+	expect("GET_STATUS after removal",
+	       ioctl(d.fd, VHOST_VDPA_GET_STATUS, &st), ENODEV);
+	expect("SET_VRING_NUM after removal",
+	       ioctl(d.fd, VHOST_SET_VRING_NUM, &s), ENODEV);
+	expect(batch ? "BATCH_END after removal" : "UPDATE after removal",
+	       iotlb_msg(&d, 0, batch ? VHOST_IOTLB_BATCH_END :
+			 VHOST_IOTLB_UPDATE, 1ULL << 41, PAGE,
+			 (uintptr_t)d.mem, 3), ENODEV);
+	expect("read after removal", read(d.fd, &c, 1), ENODEV);
+	expect("mmap after removal",
+	       mmap(NULL, PAGE, PROT_WRITE, MAP_SHARED, d.fd, 0) == MAP_FAILED ?
+	       -1 : 0, ENODEV);
+	expect("pins released by removal", vm_pinned_kb() ? -EIO : 0, 0);
+	{
+		uint64_t one = 1;
+
+		/* Kicking a detached eventfd is harmless. */
+		expect("kick after removal",
+		       write(d.vq[1].kick, &one, 8) == 8 ? 0 : -1, 0);
+	}
+	expect("close after removal", close(d.fd), 0);
+	printf("%d failure(s)\n", failures);
+	return failures ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int n = 0;
+	int v1 = 0, persist = 0, opt;
+	const char *cmd;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: %s net|blk|bad|memlock|hold DEV [...]\n",
+			prog);
+		return 2;
+	}
+	cmd = argv[1];
+	optind = 3;
+	while ((opt = getopt(argc, argv, "n:1p")) != -1) {
+		switch (opt) {
+		case 'n':
+			n = strtoul(optarg, NULL, 0);
+			break;
+		case '1':
+			v1 = 1;
+			break;
+		case 'p':
+			persist = 1;
+			break;
+		default:
+			return 2;
+		}
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(cmd, "net"))
+		return cmd_net(argv[2], n ? n : 50, v1, persist);
+	if (!strcmp(cmd, "blk"))
+		return cmd_blk(argv[2], n ? n : 16);
+	if (!strcmp(cmd, "bad"))
+		return cmd_bad(argv[2]);
+	if (!strcmp(cmd, "memlock"))
+		return cmd_memlock(argv[2]);
+	if (!strcmp(cmd, "hold") && argc >= 4)
+		return cmd_hold(argv[2], argv[3],
+				argc >= 5 && !strcmp(argv[4], "batch"));
+	fprintf(stderr, "%s: unknown command %s\n", prog, cmd);
+	return 2;
+}
