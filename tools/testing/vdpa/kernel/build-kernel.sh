@@ -1,0 +1,241 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the debug kernel: the pristine 6.12 source with our series applied
+# by `git am` (which proves that it applies), configured from
+# kernel.config + debug.config on top of allnoconfig, built out of tree
+# with ccache.
+#
+#   build-kernel.sh [--sparse] [--no-series] [--each]
+#
+#   --sparse      then run sparse (C=2) over our objects; fails on any
+#                 warning in a file of ours
+#   --no-series   build what the source tree holds (after a failed am,
+#                 to look at it by hand)
+#   --each        then build the series patch by patch, each with the
+#                 debug configuration less what it does not bring yet
+#                 (a result per patch; slow the first time)
+#
+# The source tree, the build trees (one per configuration) and the ccache
+# directory live in the cache (lib.sh): after a small change of ours a
+# rebuild recompiles only what changed. $BUILD_DIR/debug-kernel (.build/
+# of this clone) links to the build tree used, where run.sh --tier debug
+# finds bzImage and the installed modules (modules/lib/modules/<release>).
+#
+# Prints KTAP-like "ok"/"not ok" lines for the parts the test summary
+# counts: the series applies, the kernel builds, (sparse is clean).
+
+set -eu
+# shellcheck source=tools/testing/vdpa/kernel/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+SPARSE=
+SERIES=1
+EACH=
+for arg; do
+	case "$arg" in
+	--sparse) SPARSE=1 ;;
+	--no-series) SERIES= ;;
+	--each) EACH=1 ;;
+	-h|--help) sed -n '3,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	*) die "unknown argument $arg" ;;
+	esac
+done
+
+JOBS=${JOBS:-2}
+# Our files in the kernel tree, as a regular expression for the logs.
+OURS='drivers/vdpa/|drivers/virtio/virtio_vdpa|drivers/vhost/vdpa|include/linux/vdpa'
+OURS="$OURS|include/uapi/linux/vdpa"
+PATCHES=$BUILD_DIR/patches
+# Reproducible version strings keep init/version.o a ccache hit.
+export KBUILD_BUILD_TIMESTAMP="Thu Jan  1 00:00:00 UTC 2025"
+export KBUILD_BUILD_USER=vdpa KBUILD_BUILD_HOST=vdpa
+
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+T0=$(now)
+
+command -v ccache >/dev/null || die "ccache missing: run tools/testing/vdpa/deps.sh"
+mkdir -p "$KCACHE" "$BUILD_DIR"
+
+# The series goes to .build/patches, not patches/: `make patches` is the
+# developer's own, and check runs must not overwrite what they look at.
+t=$(now)
+"$KERNEL_TOOLS/series.sh" "$PATCHES" >/dev/null
+n=$(find "$PATCHES" -name '0*.patch' ! -name '0000-*' | wc -l)
+echo "  SERIES  $n patches in $(since "$t")s"
+
+# The series' patches in order, without the cover letter.
+series_patches()
+{
+	local p
+
+	for p in "$PATCHES"/0*.patch; do
+		[ "${p##*/}" = 0000-cover-letter.patch ] || echo "$p"
+	done
+}
+
+# kmake TARGET...: kbuild in our build tree, with ccache.
+kmake()
+{
+	make -C "$KSRC" O="$KBUILD" -j"$JOBS" --no-print-directory \
+		CC="ccache gcc" LOCALVERSION= "$@"
+}
+
+build()
+{
+	local t frag hash missing=0 line sym val got patches
+
+	# A fresh checkout of the pristine commit, then the series. Only the
+	# files the last series touched are rewritten: the rest keep their
+	# timestamps, so make rebuilds just what depends on ours.
+	if [ -n "$SERIES" ]; then
+		t=$(now)
+		kgit am --abort >/dev/null 2>&1 || true
+		kgit checkout -q -f --detach pristine
+		mapfile -t patches < <(series_patches)
+		if ! kgit am -q "${patches[@]}" 2>"$BUILD_DIR/am.log"; then
+			sed 's/^/    /' "$BUILD_DIR/am.log"
+			kgit am --abort >/dev/null 2>&1 || true
+			echo "not ok - series applies to pristine $(kmake_version) (git am)"
+			return 1
+		fi
+		echo "  AM      $(kgit rev-list --count pristine..HEAD) patches onto" \
+			"$(kgit rev-parse --short pristine) in $(since "$t")s"
+		echo "ok - series applies to pristine $(kmake_version) (git am)"
+	fi
+
+	# The configuration: both fragments, plus our KUnit suites as
+	# modules (their symbols come and go with drivers/vdpa/Kconfig).
+	frag=$(mktemp)
+	cat "$KERNEL_TOOLS/kernel.config" "$KERNEL_TOOLS/debug.config" >"$frag"
+	find "$KSRC/drivers/vdpa" -name Kconfig -exec \
+		sed -n 's/^config \([A-Z0-9_]*KUNIT[A-Z0-9_]*\)$/CONFIG_\1=m/p' {} + |
+		sort >>"$frag"
+	# One build tree per configuration and compiler.
+	hash=$( (cat "$frag"; gcc --version | head -n 1; kgit rev-parse pristine) |
+		sha256sum | cut -c1-12)
+	KBUILD=$KCACHE/build-$hash
+	mkdir -p "$KBUILD"
+	ln -sfn "$KBUILD" "$BUILD_DIR/debug-kernel"
+
+	t=$(now)
+	if ! cmp -s "$frag" "$KBUILD/vdpa.config"; then
+		kmake KCONFIG_ALLCONFIG="$frag" allnoconfig >/dev/null
+		cp "$frag" "$KBUILD/vdpa.config"
+	else
+		kmake olddefconfig >/dev/null
+	fi
+	# Every option we asked for must be there as asked: Kconfig drops a
+	# value whose dependencies are not met without a word.
+	while IFS= read -r line; do
+		case "$line" in
+		CONFIG_*=*) sym=${line%%=*} val=${line#*=} ;;
+		"# CONFIG_"*" is not set") sym=${line#"# "} sym=${sym%% *} val=n ;;
+		*) continue ;;
+		esac
+		got=$(grep -E "^$sym=|^# $sym is not set" "$KBUILD/.config" || true)
+		if [ "$val" = n ]; then
+			# Off, or not even offered: both are off.
+			case "$got" in ""|"# $sym is not set") continue ;; esac
+		elif [ "$got" = "$sym=$val" ]; then
+			continue
+		fi
+		echo "    $sym: asked for ${val}, got '${got:-nothing}'"
+		missing=1
+	done <"$frag"
+	rm -f "$frag"
+	if [ "$missing" = 1 ]; then
+		echo "not ok - debug kernel config has every option asked for ($KBUILD/.config)"
+		return 1
+	fi
+
+	if ! kmake bzImage modules >"$BUILD_DIR/kernel-build.log" 2>&1; then
+		grep -E 'error|Error|warning:' "$BUILD_DIR/kernel-build.log" |
+			head -n 40 | sed 's/^/    /'
+		echo "not ok - debug kernel builds (log: $BUILD_DIR/kernel-build.log)"
+		return 1
+	fi
+	# Our code must build without a warning in-tree as well.
+	if grep -E "^($OURS).*warning:" "$BUILD_DIR/kernel-build.log" |
+		sed 's/^/    /' | grep .; then
+		echo "not ok - debug kernel builds without warnings in our files"
+		return 1
+	fi
+	rm -rf "$KBUILD/modules"
+	kmake INSTALL_MOD_PATH="$KBUILD/modules" INSTALL_MOD_STRIP=1 \
+		modules_install >/dev/null
+	echo "  KERNEL  $(cat "$KBUILD/include/config/kernel.release") in $(since "$t")s ($KBUILD)"
+	echo "ok - debug kernel builds"
+}
+
+# sparse over every object of ours; warnings elsewhere (headers of the
+# kernel's) are shown but not counted.
+sparse()
+{
+	local log=$BUILD_DIR/sparse.log t
+
+	t=$(now)
+	if ! kmake C=2 drivers/vdpa/ drivers/virtio/virtio_vdpa.o \
+		drivers/vhost/vdpa.o >"$log" 2>&1; then
+		tail -n 20 "$log" | sed 's/^/    /'
+		echo "not ok - sparse over our files"
+		return 1
+	fi
+	sed -i "s|$KSRC/||g; s|^\.\./||" "$log"
+	echo "  SPARSE  $(grep -c '^  CHECK' "$log" || true) files in $(since "$t")s"
+	if grep -E "^($OURS)[^:]*:[0-9]+:[0-9]+: (warning|error)" "$log" |
+		sed 's/^/    /' | grep .; then
+		echo "not ok - sparse over our files (log: $log)"
+		return 1
+	fi
+	echo "ok - sparse over our files"
+}
+
+# Bisectability: every prefix of the series builds. A build tree of its
+# own, configured from the full build's .config: olddefconfig drops what
+# a prefix does not define yet.
+each()
+{
+	local patches p k=0 n ekbuild=$KBUILD-each
+
+	mapfile -t patches < <(series_patches)
+	n=${#patches[@]}
+	mkdir -p "$ekbuild"
+	for p in "${patches[@]}"; do
+		k=$((k + 1))
+		kgit am --abort >/dev/null 2>&1 || true
+		kgit checkout -q -f --detach pristine
+		if ! kgit am -q "${patches[@]:0:k}" >/dev/null 2>&1; then
+			echo "not ok - patch $k/$n applies"
+			continue
+		fi
+		cp "$KBUILD/.config" "$ekbuild/.config"
+		if KBUILD=$ekbuild kmake olddefconfig >/dev/null &&
+		   KBUILD=$ekbuild kmake bzImage modules >"$BUILD_DIR/each-$k.log" 2>&1; then
+			echo "ok - builds up to patch $k/$n: $(basename "$p" .patch)"
+		else
+			grep -E 'error|Error' "$BUILD_DIR/each-$k.log" | head -n 20 |
+				sed 's/^/    /'
+			echo "not ok - builds up to patch $k/$n: $(basename "$p" .patch)"
+		fi
+	done
+	# Leave the source tree with the whole series, as build() did.
+	kgit checkout -q -f --detach pristine
+	kgit am -q "${patches[@]}"
+}
+
+# One build at a time on the machine's two cores, and one user of the
+# shared source tree.
+export -f build sparse each series_patches kmake now since kgit kmake_version die
+export KSRC KBUILD_BUILD_TIMESTAMP PATCHES JOBS SERIES SPARSE BUILD_DIR \
+	KERNEL_TOOLS KCACHE OURS EACH
+rc=0
+T_LOCK=$(now)
+export T_LOCK
+with_lock bash -c '
+	w=$(since "$T_LOCK")
+	[ "${w%.*}" -lt 1 ] || echo "  LOCK    waited ${w}s for the build lock"
+	build && { [ -z "$SPARSE" ] || sparse; } && { [ -z "$EACH" ] || each; }' || rc=$?
+echo "  TIME    kernel $(since "$T0")s"
+exit "$rc"
