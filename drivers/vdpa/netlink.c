@@ -196,6 +196,17 @@ static int vdpa_nl_dump_result(struct sk_buff *msg, int err)
 	return msg->len;
 }
 
+/* Send a built reply, or drop it when building failed. */
+static int vdpa_nl_reply_or_free(struct sk_buff *msg, struct genl_info *info,
+				 int err)
+{
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
 static int vdpa_nl_mgmtdev_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vdpa_nl_ctx ctx = vdpa_nl_doit_ctx(info);
@@ -212,11 +223,7 @@ static int vdpa_nl_mgmtdev_get_doit(struct sk_buff *skb, struct genl_info *info)
 	err = IS_ERR(mdev) ? PTR_ERR(mdev) : vdpa_nl_mgmtdev_fill(msg, mdev, &ctx);
 	mutex_unlock(&vdpa_mgmt_lock);
 
-	if (err) {
-		nlmsg_free(msg);
-		return err;
-	}
-	return genlmsg_reply(msg, info);
+	return vdpa_nl_reply_or_free(msg, info, err);
 }
 
 static int vdpa_nl_mgmtdev_get_dumpit(struct sk_buff *msg,
@@ -455,11 +462,7 @@ static int vdpa_nl_dev_reply(struct genl_info *info,
 	err = IS_ERR(vdev) ? PTR_ERR(vdev) : fill(msg, vdev, &ctx);
 	mutex_unlock(&vdpa_dev_lock);
 
-	if (err) {
-		nlmsg_free(msg);
-		return err;
-	}
-	return genlmsg_reply(msg, info);
+	return vdpa_nl_reply_or_free(msg, info, err);
 }
 
 /* Dump every registered device, resuming at the index saved in args[0]. */
@@ -816,11 +819,7 @@ static int vdpa_nl_vstats_get_doit(struct sk_buff *skb, struct genl_info *info)
 				  &ctx);
 	mutex_unlock(&vdpa_dev_lock);
 
-	if (err) {
-		nlmsg_free(msg);
-		return err;
-	}
-	return genlmsg_reply(msg, info);
+	return vdpa_nl_reply_or_free(msg, info, err);
 }
 
 static int vdpa_nl_attr_set_doit(struct sk_buff *skb, struct genl_info *info)
