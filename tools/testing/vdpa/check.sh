@@ -32,8 +32,14 @@ PASS=0
 FAIL=0
 SKIP=0
 T_START=$(date +%s)
-OUTDIR=$BUILD_DIR/check
+# A directory per run (several people may run it from one clone), the
+# newest linked as .build/check; each part's output goes there.
+OUTDIR=$BUILD_DIR/check-$(date +%Y%m%d-%H%M%S)-$$
 mkdir -p "$OUTDIR"
+ls -dt "$BUILD_DIR"/check-2*-* 2>/dev/null | tail -n +6 | xargs -r rm -rf
+[ -L "$BUILD_DIR/check" ] || rm -rf "$BUILD_DIR/check"
+ln -sfn "${OUTDIR##*/}" "$BUILD_DIR/check"
+export KERNEL_LOGDIR=$OUTDIR/kernel
 
 # count FILE: add the "ok"/"not ok" result lines of FILE to the totals. A
 # part that failed without saying which check failed counts one failure.
@@ -106,14 +112,14 @@ host_checks()
 	[ "$rc" -eq 0 ] || echo "$out" | grep -q '^not ok ' ||
 		echo "not ok - check-netlink-spec.py (exit status $rc)"
 
-	if ! "$KERNEL_TOOLS/series.sh" "$BUILD_DIR/patches" >/dev/null; then
+	if ! "$KERNEL_TOOLS/series.sh" "$OUTDIR/patches" >/dev/null; then
 		echo "not ok - the series could not be written"
 		return
 	fi
 	# A result per patch; --strict's CHECKs are shown, errors and
 	# warnings fail unless excepted next to the code: a comment
 	# "checkpatch-ignore: TYPE <why>" on the line or up to 3 lines above.
-	for p in "$BUILD_DIR"/patches/0*.patch; do
+	for p in "$OUTDIR"/patches/0*.patch; do
 		case "$p" in */0000-cover-letter.patch) continue ;; esac
 		log=$(cd "$KSRC" && ./scripts/checkpatch.pl --strict --no-tree \
 			--terse --show-types "$p" 2>&1)
@@ -128,7 +134,7 @@ host_checks()
 				print
 			}')
 		echo "$log" | grep -v -e '^total:' -e '^$' |
-			sed "s|^$BUILD_DIR/patches/||; s/^/# /"
+			sed "s|^$OUTDIR/patches/||; s/^/# /"
 		if ! echo "$log" | grep -qE ': (ERROR|WARNING):'; then
 			echo "ok - checkpatch --strict ${p##*/}"
 		elif [ -z "$bad" ]; then

@@ -46,7 +46,11 @@ JOBS=${JOBS:-2}
 # Our files in the kernel tree, as a regular expression for the logs.
 OURS='drivers/vdpa/|drivers/virtio/virtio_vdpa|drivers/vhost/vdpa|include/linux/vdpa'
 OURS="$OURS|include/uapi/linux/vdpa"
-PATCHES=$BUILD_DIR/patches
+# The series and the logs of this run: several runs from one clone must
+# not write over each other's (check.sh gives its own directory).
+LOGDIR=${KERNEL_LOGDIR:-$BUILD_DIR/kernel}
+PATCHES=$LOGDIR/patches-$$
+trap 'rm -rf "$PATCHES"' EXIT
 # Reproducible version strings keep init/version.o a ccache hit.
 export KBUILD_BUILD_TIMESTAMP="Thu Jan  1 00:00:00 UTC 2025"
 export KBUILD_BUILD_USER=vdpa KBUILD_BUILD_HOST=vdpa
@@ -56,9 +60,9 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 T0=$(now)
 
 command -v ccache >/dev/null || die "ccache missing: run tools/testing/vdpa/deps.sh"
-mkdir -p "$KCACHE" "$BUILD_DIR"
+mkdir -p "$KCACHE" "$BUILD_DIR" "$LOGDIR"
 
-# The series goes to .build/patches, not patches/: `make patches` is the
+# The series goes to .build/, not patches/: `make patches` is the
 # developer's own, and check runs must not overwrite what they look at.
 t=$(now)
 "$KERNEL_TOOLS/series.sh" "$PATCHES" >/dev/null
@@ -94,8 +98,8 @@ build()
 		kgit am --abort >/dev/null 2>&1 || true
 		kgit checkout -q -f --detach pristine
 		mapfile -t patches < <(series_patches)
-		if ! kgit am -q "${patches[@]}" 2>"$BUILD_DIR/am.log"; then
-			sed 's/^/    /' "$BUILD_DIR/am.log"
+		if ! kgit am -q "${patches[@]}" 2>"$LOGDIR/am.log"; then
+			sed 's/^/    /' "$LOGDIR/am.log"
 			kgit am --abort >/dev/null 2>&1 || true
 			echo "not ok - series applies to pristine $(kmake_version) (git am)"
 			return 1
@@ -150,14 +154,14 @@ build()
 		return 1
 	fi
 
-	if ! kmake bzImage modules >"$BUILD_DIR/kernel-build.log" 2>&1; then
-		grep -E 'error|Error|warning:' "$BUILD_DIR/kernel-build.log" |
+	if ! kmake bzImage modules >"$LOGDIR/kernel-build.log" 2>&1; then
+		grep -E 'error|Error|warning:' "$LOGDIR/kernel-build.log" |
 			head -n 40 | sed 's/^/    /'
-		echo "not ok - debug kernel builds (log: $BUILD_DIR/kernel-build.log)"
+		echo "not ok - debug kernel builds (log: $LOGDIR/kernel-build.log)"
 		return 1
 	fi
 	# Our code must build without a warning in-tree as well.
-	if grep -E "^($OURS).*warning:" "$BUILD_DIR/kernel-build.log" |
+	if grep -E "^($OURS).*warning:" "$LOGDIR/kernel-build.log" |
 		sed 's/^/    /' | grep .; then
 		echo "not ok - debug kernel builds without warnings in our files"
 		return 1
@@ -173,7 +177,7 @@ build()
 # kernel's) are shown but not counted.
 sparse()
 {
-	local log=$BUILD_DIR/sparse.log t
+	local log=$LOGDIR/sparse.log t
 
 	t=$(now)
 	if ! kmake C=2 drivers/vdpa/ drivers/virtio/virtio_vdpa.o \
@@ -212,10 +216,10 @@ each()
 		fi
 		cp "$KBUILD/.config" "$ekbuild/.config"
 		if KBUILD=$ekbuild kmake olddefconfig >/dev/null &&
-		   KBUILD=$ekbuild kmake bzImage modules >"$BUILD_DIR/each-$k.log" 2>&1; then
+		   KBUILD=$ekbuild kmake bzImage modules >"$LOGDIR/each-$k.log" 2>&1; then
 			echo "ok - builds up to patch $k/$n: $(basename "$p" .patch)"
 		else
-			grep -E 'error|Error' "$BUILD_DIR/each-$k.log" | head -n 20 |
+			grep -E 'error|Error' "$LOGDIR/each-$k.log" | head -n 20 |
 				sed 's/^/    /'
 			echo "not ok - builds up to patch $k/$n: $(basename "$p" .patch)"
 		fi
@@ -228,7 +232,7 @@ each()
 # One build at a time on the machine's two cores, and one user of the
 # shared source tree.
 export -f build sparse each series_patches kmake now since kgit kmake_version die
-export KSRC KBUILD_BUILD_TIMESTAMP PATCHES JOBS SERIES SPARSE BUILD_DIR \
+export KSRC KBUILD_BUILD_TIMESTAMP PATCHES JOBS SERIES SPARSE BUILD_DIR LOGDIR \
 	KERNEL_TOOLS KCACHE OURS EACH
 rc=0
 T_LOCK=$(now)
