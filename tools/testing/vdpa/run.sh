@@ -25,6 +25,8 @@
 #   NO_BUILD=1          reuse the modules (or debug kernel) as built
 #   NO_DEPS=1           skip the apt-get check
 #   EXTRA_TESTS=DIR     more NN-name.sh tests to run, from DIR
+#   VDPA_SLOW_TESTS=1   also run tests too slow for a tier by default
+#                       (nested QEMU on the debug kernel)
 #   KDIR, KVER, KERNEL  kernel tree, release and image to use
 #   VDPA_BUILD_DIR      where the initramfs and logs go (default .build/)
 #
@@ -129,6 +131,7 @@ TIER=$TIER KDIR=$KDIR KVER=$KVER KERNEL=$KERNEL DISTRO_MODDIR=$DISTRO_MODDIR \
 APPEND="console=ttyS0 panic=-1 oops=panic mitigations=off"
 APPEND="$APPEND vdpatest.mode=$MODE vdpatest.timeout=$TEST_TIMEOUT"
 APPEND="$APPEND vdpatest.tier=$TIER"
+[ "${VDPA_SLOW_TESTS:-0}" = 1 ] && APPEND="$APPEND vdpatest.slow=1"
 [ -n "$FILTER" ] && APPEND="$APPEND vdpatest.filter=$FILTER"
 
 QEMU=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 2G

@@ -1,0 +1,48 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# PID 1 of the guest that 86-qemu-vhost-vdpa.sh boots with QEMU inside the
+# test VM. Its virtio-net is a vhost-vdpa device on the net simulator,
+# which loops every frame back: send pings to a neighbour that does not
+# exist and count the frames that come back. Lines starting "INNER:" are
+# what the outer test reads.
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+for m in failover net_failover virtio_net; do
+	[ -e "/mod/$m.ko" ] && insmod "/mod/$m.ko"
+done
+
+dev=
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	for d in /sys/class/net/*; do
+		[ -e "$d/device" ] && dev=${d##*/}
+	done
+	[ -n "$dev" ] && break
+	sleep 1
+done
+if [ -z "$dev" ]; then
+	echo "INNER: no network device"
+	poweroff -f
+fi
+stat=/sys/class/net/$dev/statistics
+
+echo "INNER: mac $(cat "/sys/class/net/$dev/address")"
+ip link set "$dev" up
+ip addr add 192.0.2.1/24 dev "$dev"
+# The neighbour's frames come back to us with its MAC as destination: the
+# stack drops them, but the driver counted them first.
+ip neigh add 192.0.2.2 lladdr 02:00:00:00:00:02 dev "$dev"
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	[ "$(cat "/sys/class/net/$dev/operstate")" = up ] && break
+	sleep 1
+done
+echo "INNER: operstate $(cat "/sys/class/net/$dev/operstate")"
+tx0=$(cat "$stat/tx_packets")
+rx0=$(cat "$stat/rx_packets")
+ping -c 10 -w 20 192.0.2.2 >/dev/null 2>&1
+sleep 1
+tx=$(($(cat "$stat/tx_packets") - tx0))
+rx=$(($(cat "$stat/rx_packets") - rx0))
+echo "INNER: sent $tx received $rx"
+poweroff -f
