@@ -130,9 +130,11 @@ struct vhost_vdpa_file {
  *	lifetime of this structure, and an open file holds it through @cdev
  * @cdev: the character device
  * @lock: guards everything below and serialises our calls into the parent
- * @db_lock: guards @db_vdpa; taken under the mm's mmap_lock by mmap(), so
- *	never held while taking @lock or an mmap_lock
- * @db_vdpa: the device as mmap() may use it, NULL once removed
+ * @db_lock: guards @db_vdpa; taken under the mm's mmap_lock by mmap() and
+ *	by the doorbell fault, so never held while taking @lock or an
+ *	mmap_lock
+ * @db_vdpa: the device as mmap() and the doorbell fault may use it, NULL
+ *	once removed
  * @vdpa: the device, NULL once removed
  * @mapping: the open file's address_space, to zap doorbell mappings
  * @read_wait: readers wait here (there is never anything to read)
@@ -1488,11 +1490,51 @@ static long vhost_vdpa_ioctl(struct file *file, unsigned int cmd,
 
 /* ---- doorbells --------------------------------------------------------- */
 
+/* The queue's doorbell page, or 0 when it cannot be mapped (db_lock held). */
+static unsigned long vhost_vdpa_db_pfn(struct vdpa_device *vdpa,
+				       unsigned long idx)
+{
+	struct vdpa_notification_area area;
+
+	if (!vdpa->ops->get_vq_notification || idx >= vdpa->nvqs)
+		return 0;
+	area = vdpa->ops->get_vq_notification(vdpa,
+					      array_index_nospec(idx, vdpa->nvqs));
+	if (!PAGE_ALIGNED(area.addr) || area.size < PAGE_SIZE)
+		return 0;
+	return PHYS_PFN(area.addr);
+}
+
+/*
+ * The page goes in at the first access, not in mmap(): mmap() runs before
+ * the new mapping is linked to the file, where removal's
+ * unmap_mapping_range() could not find it. A fault only happens on a
+ * linked mapping, and under db_lock it sees either the device or NULL.
+ */
+static vm_fault_t vhost_vdpa_db_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct vhost_vdpa *v = vma->vm_file->private_data;
+	vm_fault_t ret = VM_FAULT_SIGBUS;
+	unsigned long pfn;
+
+	mutex_lock(&v->db_lock);
+	if (v->db_vdpa) {
+		pfn = vhost_vdpa_db_pfn(v->db_vdpa, vma->vm_pgoff);
+		if (pfn)
+			ret = vmf_insert_pfn(vma, vmf->address & PAGE_MASK, pfn);
+	}
+	mutex_unlock(&v->db_lock);
+	return ret;
+}
+
+static const struct vm_operations_struct vhost_vdpa_db_vm_ops = {
+	.fault = vhost_vdpa_db_fault,
+};
+
 static int vhost_vdpa_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct vhost_vdpa *v = file->private_data;
-	struct vdpa_notification_area area;
-	unsigned long idx = vma->vm_pgoff;
 	struct vdpa_device *vdpa;
 	int err = 0;
 
@@ -1501,33 +1543,24 @@ static int vhost_vdpa_mmap(struct file *file, struct vm_area_struct *vma)
 	    !(vma->vm_flags & VM_SHARED) || (vma->vm_flags & VM_READ))
 		return -EINVAL;
 
+	/* Refuse now what the fault could not map, for a clear errno. */
 	mutex_lock(&v->db_lock);
 	vdpa = v->db_vdpa;
-	if (!vdpa) {
+	if (!vdpa)
 		err = -ENODEV;
-		goto out;
-	}
-	if (!vdpa->ops->get_vq_notification) {
+	else if (!vdpa->ops->get_vq_notification)
 		err = -EOPNOTSUPP;
-		goto out;
-	}
-	if (idx >= vdpa->nvqs) {
+	else if (!vhost_vdpa_db_pfn(vdpa, vma->vm_pgoff))
 		err = -EINVAL;
-		goto out;
-	}
-	area = vdpa->ops->get_vq_notification(vdpa,
-					      array_index_nospec(idx, vdpa->nvqs));
-	if (!PAGE_ALIGNED(area.addr) || area.size < PAGE_SIZE) {
-		err = -EINVAL;
-		goto out;
-	}
-	vm_flags_clear(vma, VM_MAYREAD);
-	/* Sets VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP. */
-	err = io_remap_pfn_range(vma, vma->vm_start, PHYS_PFN(area.addr),
-				 PAGE_SIZE, pgprot_noncached(vma->vm_page_prot));
-out:
 	mutex_unlock(&v->db_lock);
-	return err;
+	if (err)
+		return err;
+
+	vm_flags_clear(vma, VM_MAYREAD);
+	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
+	vma->vm_ops = &vhost_vdpa_db_vm_ops;
+	return 0;
 }
 
 /* ---- open, release ----------------------------------------------------- */
