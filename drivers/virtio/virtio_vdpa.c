@@ -206,12 +206,15 @@ static u32 vvdpa_ring_min(struct vdpa_device *vdpa)
 	return lo ?: 1;
 }
 
-/* Pick a ring size the parent accepts and the ring layout can express. */
-static int vvdpa_ring_size(struct vdpa_device *vdpa, bool packed)
+/* Pick a ring size queue @idx accepts and the ring layout can express. */
+static int vvdpa_ring_size(struct vdpa_device *vdpa, u16 idx, bool packed)
 {
 	u32 hi = vdpa->ops->get_vq_num_max(vdpa);
 	u32 lo = vvdpa_ring_min(vdpa);
 	u32 num;
+
+	if (vdpa->ops->get_vq_size)
+		hi = min_t(u32, hi, vdpa->ops->get_vq_size(vdpa, idx));
 
 	if (lo > hi)
 		return -EINVAL;
@@ -248,7 +251,7 @@ static struct virtqueue *vvdpa_setup_vq(struct vvdpa_dev *vv, u16 idx,
 	if (ops->get_vq_ready(vdpa, idx))
 		return ERR_PTR(-EBUSY);
 
-	num = vvdpa_ring_size(vdpa, packed);
+	num = vvdpa_ring_size(vdpa, idx, packed);
 	if (num < 0)
 		return ERR_PTR(num);
 
