@@ -197,14 +197,19 @@ struct vdpa_device {
  *	parent no longer reads or writes that queue's rings nor signals it
  * @get_vq_ready: whether a queue is enabled
  * @set_vq_state: set a queue's device-side position (before DRIVER_OK, or
- *	while suspended); returns 0 or -errno
+ *	while suspended); returns 0 or -errno. A parent that cannot place a
+ *	queue (plain virtio-pci) accepts the position a reset leaves and
+ *	returns -EOPNOTSUPP for any other
  * @get_vq_state: read a queue's device-side position; meaningful once the
- *	device is suspended or the queue disabled
+ *	device is suspended or the queue disabled. -EOPNOTSUPP from a parent
+ *	that cannot read it, which includes one that lost it (a reset of a
+ *	queue that ran does not make its position 0 again)
  * @get_vq_notification: optional; the queue's doorbell, for direct mapping
  * @get_vq_irq: optional; the Linux irq number that signals this queue, or a
  *	negative errno when there is none (used for irq bypass)
- * @get_vq_size: optional; the queue's current size, if the parent can
- *	change it on its own
+ * @get_vq_size: optional; the largest size queue @idx itself supports,
+ *	when queues of a device differ (a small control queue); bus drivers
+ *	size the queue within both this and @get_vq_num_max
  * @get_vq_group: optional when @vdpa_device.ngroups is 1; the group of a queue
  * @get_vq_desc_group: optional; the group of a queue's descriptor table when
  *	it differs from the queue's group (VHOST_BACKEND_F_DESC_ASID)
