@@ -15,6 +15,7 @@
 #   make patches                  the series against pristine 6.12 -> patches/
 #   make kernel                   build the debug kernel (series applied)
 #   make demo                     run the demo in QEMU
+#   make bench [BENCH=pci-pktgen] run a benchmark in QEMU (numbers, no verdict)
 #   make deps                     apt-get install what all of this needs
 #   make clean
 
@@ -45,7 +46,7 @@ endif
 HARNESS := tools/testing/vdpa
 
 .PHONY: all modules modules_install clean check check-debug patches kernel \
-	demo deps kdir
+	demo bench deps kdir
 
 all: modules
 
@@ -101,6 +102,11 @@ kernel:
 
 demo:
 	@$(HARNESS)/demo.sh
+
+# Benchmarks print numbers, not verdicts; BENCH= picks one (bench/NAME.sh).
+BENCH ?= pci-pktgen
+bench:
+	@$(HARNESS)/run.sh --bench $(BENCH)
 
 deps:
 	@$(HARNESS)/deps.sh

@@ -27,10 +27,11 @@ MODDIR=$ROOT/lib/modules/$KVER
 TIER=${TIER:-distro}
 
 # Distribution modules the tests load on top of ours.
-EXTRA_MODULES=${EXTRA_MODULES:-"virtio_net virtio_blk"}
+EXTRA_MODULES=${EXTRA_MODULES:-"virtio_net virtio_blk pktgen"}
 # Never take these from the distribution: ours replace them, and a stale
 # copy would hide a missing module of ours.
-OURS_ALWAYS="vdpa vdpa_sim vdpa_sim_net vdpa_sim_blk virtio_vdpa vhost_vdpa"
+OURS_ALWAYS="vdpa vdpa_sim vdpa_sim_net vdpa_sim_blk virtio_vdpa vhost_vdpa
+	     vp_vdpa_lib vp_vdpa ifcvf"
 # The real tools under test, with their shared libraries.
 REAL_TOOLS="/usr/sbin/vdpa /usr/sbin/ip"
 
@@ -164,6 +165,8 @@ if [ -n "${EXTRA_TESTS:-}" ]; then
 	cp "$EXTRA_TESTS"/*.sh "$ROOT/tests/"
 fi
 cp "$HARNESS/demo-guest.sh" "$ROOT/demo.sh"
+mkdir -p "$ROOT/bench"
+cp "$HARNESS"/bench/*.sh "$ROOT/bench/"
 # A KUnit verdict per test module: 90-kunit.sh becomes kunit.sh (no
 # number, so not a test by itself) and each module a test that runs it.
 kunit_mods=$(find "$MODDIR" -name '*kunit*.ko' | sed 's|.*/||; s|\.ko$||' | sort)
@@ -177,7 +180,7 @@ if [ -n "$kunit_mods" ] && [ -e "$ROOT/tests/90-kunit.sh" ]; then
 		} >"$ROOT/tests/90-kunit-$m.sh"
 	done
 fi
-chmod +x "$ROOT"/tests/*.sh "$ROOT/demo.sh"
+chmod +x "$ROOT"/tests/*.sh "$ROOT"/bench/*.sh "$ROOT/demo.sh"
 echo "vdpa-vm" >"$ROOT/etc/hostname"
 echo "root:x:0:0:root:/tmp:/bin/sh" >"$ROOT/etc/passwd"
 echo "root:x:0:" >"$ROOT/etc/group"

@@ -7,6 +7,10 @@
 #
 #   run.sh [-v] [--tier T] [PATTERN...]  run the tests (all, or those matching)
 #   run.sh --demo               run the demo instead (see demo.sh)
+#   run.sh --bench NAME         run benchmark bench/NAME.sh instead; lines
+#                               it prints as "BENCH ..." are stamped with
+#                               the host's clock and bench/report.awk
+#                               turns them into rates and ratios
 #   run.sh --shell              boot to a shell on the console
 #
 # Tiers (--tier or TIER=):
@@ -25,8 +29,6 @@
 #   NO_BUILD=1          reuse the modules (or debug kernel) as built
 #   NO_DEPS=1           skip the apt-get check
 #   EXTRA_TESTS=DIR     more NN-name.sh tests to run, from DIR
-#   VDPA_SLOW_TESTS=1   also run tests too slow for a tier by default
-#                       (nested QEMU on the debug kernel)
 #   KDIR, KVER, KERNEL  kernel tree, release and image to use
 #   VDPA_BUILD_DIR      where the initramfs and logs go (default .build/)
 #
@@ -44,6 +46,7 @@ TIER=${TIER:-distro}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--demo) MODE=demo ;;
+	--bench) MODE=bench; BENCH=${2:-}; shift ;;
 	--shell) MODE=shell ;;
 	--tier) TIER=${2:-}; shift ;;
 	--tier=*) TIER=${1#--tier=} ;;
@@ -131,11 +134,39 @@ TIER=$TIER KDIR=$KDIR KVER=$KVER KERNEL=$KERNEL DISTRO_MODDIR=$DISTRO_MODDIR \
 APPEND="console=ttyS0 panic=-1 oops=panic mitigations=off"
 APPEND="$APPEND vdpatest.mode=$MODE vdpatest.timeout=$TEST_TIMEOUT"
 APPEND="$APPEND vdpatest.tier=$TIER"
-[ "${VDPA_SLOW_TESTS:-0}" = 1 ] && APPEND="$APPEND vdpatest.slow=1"
+[ "$MODE" != bench ] || APPEND="$APPEND vdpatest.bench=$BENCH"
 [ -n "$FILTER" ] && APPEND="$APPEND vdpatest.filter=$FILTER"
 
+# A PCIe machine with an IOMMU and three virtio-net-pci NICs on one hub,
+# for the PCI parents (1NN-pci-* tests): NIC A has a doorbell page per
+# queue, NIC C fewer MSI-X vectors than queues. Each sits on a root port
+# of its own, so it has an IOMMU group of its own and can be hot-unplugged.
+# The guest reaches QEMU's monitor on its second serial port (ttyS1): a
+# client chardev connected to the monitor's own socket.
+APPEND="$APPEND intel_iommu=on"
+HMP=$RUN_DIR/hmp.sock
+nic()
+{
+	local n=$1 mac=$2 opts=$3
+	local dev="virtio-net-pci,id=nic$n,bus=rp$n,netdev=hub$n,mac=$mac"
+
+	NICS+=(-netdev "hubport,id=hub$n,hubid=0"
+	       -device "pcie-root-port,id=rp$n,chassis=$n"
+	       -device "$dev,disable-legacy=on,iommu_platform=on$opts")
+}
+NICS=()
+nic 1 52:54:00:00:00:0a ",page-per-vq=on"
+nic 2 52:54:00:00:00:0b ""
+nic 3 52:54:00:00:00:0c ",vectors=2"
+
 QEMU=(qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 2G
+      -machine q35 -device intel-iommu
       -nographic -nodefaults -no-reboot
+      "${NICS[@]}"
+      -chardev "socket,id=hmp,path=$HMP,server=on,wait=off"
+      -mon chardev=hmp,mode=readline
+      -chardev "socket,id=hmpc,path=$HMP"
+      -device isa-serial,chardev=hmpc,index=1
       -kernel "$KERNEL" -initrd "$INITRD" -append "$APPEND")
 
 if [ "$MODE" = shell ]; then
@@ -160,12 +191,17 @@ live()
 			t0=$t1
 			continue
 			;;
-		"KTAP version 1"|"=== vdpa demo"*)
+		"KTAP version 1"|"=== vdpa demo"*|"=== vdpa bench"*)
 			t1=$(now)
 			echo "boot $(elapsed "$t0" "$t1")" >"$TIMING"
 			echo "  BOOT    $(elapsed "$t0" "$t1")s"
 			# The demo is all about its output: show it from here.
-			[ "$MODE" = demo ] && VERBOSE=1
+			[ "$MODE" = test ] || VERBOSE=1
+			;;
+		"BENCH "*)
+			# Timed here: the guest's clock under TCG is not to be
+			# trusted for rates.
+			printf '%s %s\n' "$(now)" "$line" >>"$RUN_DIR/marks"
 			;;
 		"# test: "*)
 			diag=""
@@ -215,6 +251,17 @@ vm_problem()
 	fi
 }
 PROBLEM=$(vm_problem)
+
+if [ "$MODE" = bench ]; then
+	echo "  TIME    boot ${BOOT:-?}s, bench+boot ${RUN:-?}s," \
+		"total $(elapsed "$T_START" "$T_END")s"
+	if [ -z "$PROBLEM" ] && grep -q '^=== BENCH OK ===' <(tr -d '\r' <"$LOG"); then
+		awk -f "$HARNESS/bench/report.awk" "$RUN_DIR/marks"
+		exit 0
+	fi
+	echo "benchmark failed${PROBLEM:+: $PROBLEM}"
+	exit 1
+fi
 
 if [ "$MODE" = demo ]; then
 	echo "  TIME    boot ${BOOT:-?}s, demo+boot ${RUN:-?}s," \

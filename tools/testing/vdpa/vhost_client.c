@@ -6,10 +6,14 @@
  *   vhost_client blk DEV [-n SECTORS]            write sectors, read them back
  *   vhost_client bad DEV                         bad input gets the right errno
  *   vhost_client memlock DEV                     maps beyond RLIMIT_MEMLOCK
- *   vhost_client hold DEV FLAG [batch]           run, wait for FLAG, expect ENODEV
+ *   vhost_client hold DEV FLAG [batch] [-m MAC]   run, wait for FLAG, expect ENODEV
+ *   vhost_client send DEV MAC [-n FRAMES] [-D]   transmit frames to MAC on a NIC
  *
  * -1: IOTLB messages in the v1 layout (no MSG_V2); -p: ask for IOTLB_PERSIST
- * and reset the device between two runs without mapping again.
+ * and reset the device between two runs without mapping again; -D: the
+ * doorbell must be mapped (send only; otherwise kicks fall back to the
+ * eventfd when mmap is refused); -m: hold sends to MAC (a real NIC) instead
+ * of looping frames through a simulator.
  *
  * Only libc: rings are laid out by hand in an anonymous private mapping
  * that is handed to the device with IOTLB messages at an IOVA that differs
@@ -893,11 +897,91 @@ static int cmd_memlock(const char *path)
 	return failures ? 1 : 0;
 }
 
+/* ---- send: a real NIC's transmit path ---------------------------------- */
+
+static int parse_mac(const char *str, uint8_t *mac)
+{
+	unsigned int b[6], i;
+
+	if (sscanf(str, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3],
+		   &b[4], &b[5]) != 6)
+		return -1;
+	for (i = 0; i < 6; i++)
+		mac[i] = b[i];
+	return 0;
+}
+
+/* Open a net device and start it with queues 0 and 1 over our mapping. */
+static void net_start(struct dev *d, const char *path)
+{
+	dev_open(d, path, VIRTIO_ID_NET,
+		 (1ULL << VHOST_BACKEND_F_IOTLB_MSG_V2) |
+		 (1ULL << VHOST_BACKEND_F_IOTLB_BATCH),
+		 (1ULL << VIRTIO_F_VERSION_1) |
+		 (1ULL << VIRTIO_F_ACCESS_PLATFORM));
+	map_all(d);
+	vq_setup(d, 0);
+	vq_setup(d, 1);
+	set_status(d, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+		   VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
+}
+
+/*
+ * Transmit frames to @dst on queue 1 and wait for each completion (through
+ * the call eventfd, i.e. the parent's interrupt). Returns how many
+ * completed. The receiving NIC counts them; nothing comes back here.
+ */
+static unsigned int send_frames(struct dev *d, const uint8_t *dst,
+				unsigned int frames)
+{
+	static struct frame *txf;
+	struct vq *tx = &d->vq[1];
+	unsigned int i;
+
+	if (!txf)
+		txf = alloc_mem(d, sizeof(*txf) * (QSIZE / 3), 64);
+	for (i = 0; i < frames; i++) {
+		struct frame *f = &txf[i % (QSIZE / 3)];
+		uint32_t len = sizeof(*f), ulen;
+		int w = 0;
+		void *b = f;
+
+		fill_frame(f, dst, i);
+		vq_add(d, tx, 1, &b, &len, &w);
+		vq_kick(tx, 1);
+		if (vq_wait(tx, &ulen, 5000) < 0) {
+			fprintf(stderr, "frame %u: not completed within 5s\n", i);
+			break;
+		}
+	}
+	return i;
+}
+
+static int cmd_send(const char *path, const char *dst_str, unsigned int frames,
+		    int need_doorbell)
+{
+	struct dev d;
+	uint8_t dst[6];
+	unsigned int done;
+
+	if (parse_mac(dst_str, dst))
+		die("bad MAC %s", dst_str);
+	net_start(&d, path);
+	if (need_doorbell && !d.vq[1].doorbell)
+		die("the transmit queue's doorbell could not be mapped");
+	done = send_frames(&d, dst, frames);
+	printf("send: %u frames sent, %u completed, kicked by %s\n", frames,
+	       done, d.vq[1].doorbell ? "the mapped doorbell" : "eventfd");
+	dev_close(&d);
+	return done == frames ? 0 : 1;
+}
+
 /*
  * Set up and run a net device, then wait until FLAG exists (the test
  * removes the device meanwhile) and check that the fd fails cleanly.
  */
-static int cmd_hold(const char *path, const char *flag, int batch)
+static int cmd_hold(const char *path, const char *flag, int batch,
+		    const char *dst_str)
 {
 	uint8_t mac[6] = { 2, 0, 0, 0, 0, 1 }, st;
 	struct vhost_vring_state s = { 0 };
@@ -905,18 +989,15 @@ static int cmd_hold(const char *path, const char *flag, int batch)
 	struct dev d;
 	char c;
 
-	dev_open(&d, path, VIRTIO_ID_NET,
-		 (1ULL << VHOST_BACKEND_F_IOTLB_MSG_V2) |
-		 (1ULL << VHOST_BACKEND_F_IOTLB_BATCH),
-		 (1ULL << VIRTIO_F_VERSION_1) |
-		 (1ULL << VIRTIO_F_ACCESS_PLATFORM));
-	map_all(&d);
-	vq_setup(&d, 0);
-	vq_setup(&d, 1);
-	set_status(&d, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
-		   VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
-	if (net_run(&d, mac, 5))
+	net_start(&d, path);
+	if (dst_str) {
+		if (parse_mac(dst_str, mac))
+			die("bad MAC %s", dst_str);
+		if (send_frames(&d, mac, 5) != 5)
+			die("frames were not sent before removal");
+	} else if (net_run(&d, mac, 5)) {
 		die("frames did not loop before removal");
+	}
 	if (batch) {
 		if (iotlb_msg(&d, 0, VHOST_IOTLB_BATCH_BEGIN, 0, 0, 0, 0) ||
 		    iotlb_msg(&d, 0, VHOST_IOTLB_UPDATE, 1ULL << 40, PAGE,
@@ -948,6 +1029,21 @@ static int cmd_hold(const char *path, const char *flag, int batch)
 		expect("kick after removal",
 		       write(d.vq[1].kick, &one, 8) == 8 ? 0 : -1, 0);
 	}
+	if (d.vq[1].doorbell) {
+		int status = 0;
+		pid_t pid = fork();
+
+		/* The BAR is gone: the mapping must fault, not reach it. */
+		if (pid == 0) {
+			__atomic_store_n(d.vq[1].doorbell, 1, __ATOMIC_RELAXED);
+			_exit(0);
+		}
+		waitpid(pid, &status, 0);
+		expect("doorbell write after removal faults",
+		       WIFSIGNALED(status) && (WTERMSIG(status) == SIGBUS ||
+					       WTERMSIG(status) == SIGSEGV) ?
+		       0 : -EIO, 0);
+	}
 	expect("close after removal", close(d.fd), 0);
 	printf("%d failure(s)\n", failures);
 	return failures ? 1 : 0;
@@ -956,17 +1052,19 @@ static int cmd_hold(const char *path, const char *flag, int batch)
 int main(int argc, char **argv)
 {
 	unsigned int n = 0;
-	int v1 = 0, persist = 0, opt;
-	const char *cmd;
+	int v1 = 0, persist = 0, need_doorbell = 0, opt;
+	const char *cmd, *dst = NULL;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: %s net|blk|bad|memlock|hold DEV [...]\n",
+		fprintf(stderr, "usage: %s net|blk|bad|memlock|hold|send DEV [...]\n",
 			prog);
 		return 2;
 	}
 	cmd = argv[1];
-	optind = 3;
-	while ((opt = getopt(argc, argv, "n:1p")) != -1) {
+	optind = !strcmp(cmd, "send") ? 4 : 3;
+	if (!strcmp(cmd, "hold"))
+		optind = argc >= 5 && !strcmp(argv[4], "batch") ? 5 : 4;
+	while ((opt = getopt(argc, argv, "n:1pDm:")) != -1) {
 		switch (opt) {
 		case 'n':
 			n = strtoul(optarg, NULL, 0);
@@ -977,11 +1075,19 @@ int main(int argc, char **argv)
 		case 'p':
 			persist = 1;
 			break;
+		case 'D':
+			need_doorbell = 1;
+			break;
+		case 'm':
+			dst = optarg;
+			break;
 		default:
 			return 2;
 		}
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(cmd, "send") && argc >= 4)
+		return cmd_send(argv[2], argv[3], n ? n : 100, need_doorbell);
 	if (!strcmp(cmd, "net"))
 		return cmd_net(argv[2], n ? n : 50, v1, persist);
 	if (!strcmp(cmd, "blk"))
@@ -992,7 +1098,7 @@ int main(int argc, char **argv)
 		return cmd_memlock(argv[2]);
 	if (!strcmp(cmd, "hold") && argc >= 4)
 		return cmd_hold(argv[2], argv[3],
-				argc >= 5 && !strcmp(argv[4], "batch"));
+				argc >= 5 && !strcmp(argv[4], "batch"), dst);
 	fprintf(stderr, "%s: unknown command %s\n", prog, cmd);
 	return 2;
 }

@@ -142,6 +142,36 @@ It no longer needs the vhost core (VHOST) or vringh: drivers/Makefile now
 descends into drivers/vhost/ for it as well.
 """, files=["drivers/vhost/vdpa.c"], symbols=["VHOST_VDPA"], prio=40),
 
+    Step("vdpa: add virtio-pci modern functions as parents (vp_vdpa)",
+         """
+Any virtio-pci modern function can be a vDPA device: its virtqueues,
+doorbells and MSI-X vectors are the datapath, its common configuration
+the control path. vp_vdpa_lib implements the parent operations on top of
+the kernel's virtio_pci_modern_dev helpers once, for every parent of that
+kind; vp_vdpa binds functions an administrator hands it (driver_override
+or new_id, never by default over virtio_pci) and registers a management
+device per function.
+
+Interrupts are allocated when a driver starts the device: a vector per
+virtqueue when the function has enough, else one shared vector, so
+functions with fewer vectors than queues still work. Doorbells are
+offered for mapping only when each queue's notify area is a page of its
+own. Ring memory is reached through the platform IOMMU.
+""", files=["drivers/vdpa/virtio_pci/*"], symbols=["VP_VDPA*"],
+         delete=["drivers/vdpa/virtio_pci"], prio=30),
+
+    Step("ifcvf: rewrite the Intel IFC VF parent on the virtio-pci library",
+         """
+Bring back IFCVF on vp_vdpa_lib: the VF's control path is virtio-pci
+modern, so only its vendor live-migration registers (virtqueue state
+save and restore, dirty page logging) are its own. The virtio part maps
+only the BARs its capabilities point at, and the vendor block is looked
+for only on the IFC VF's own IDs, in a BAR no virtio capability uses; so
+the driver also runs, as a plain virtio-pci parent, on other functions
+bound to it with driver_override.
+""", files=["drivers/vdpa/ifcvf/*"], symbols=["IFCVF"],
+         delete=["drivers/vdpa/ifcvf"], prio=30),
+
     Step("vdpa: add KUnit tests",
          """
 Unit tests for the parts of the core and of the simulator that need no

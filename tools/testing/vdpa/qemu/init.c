@@ -10,6 +10,7 @@
  *                   ...); on a kernel with kmemleak, a last result says
  *                   whether the tests leaked memory;
  *   demo            runs /demo.sh straight to the console;
+ *   bench           runs /bench/NAME.sh (vdpatest.bench=NAME) the same way;
  *   shell           gives a shell on the console.
  * and powers the VM off.
  */
@@ -492,23 +493,43 @@ static int run_tests(void)
 	return fail ? 1 : 0;
 }
 
-static int run_demo(void)
+/*
+ * The demo and the benchmarks: one script, its output straight to the
+ * console, a verdict line the host looks for.
+ */
+static int run_console_script(const char *what, const char *path,
+			      const char *ok, const char *failed)
 {
 	bool timed_out;
 	int status, splats;
 
-	printf("=== vdpa demo (uptime %.2fs) ===\n", now());
+	printf("=== vdpa %s (uptime %.2fs) ===\n", what, now());
 	kmsg_scan("boot: ", 50);
-	status = run_script("/demo.sh", "", 1800, &timed_out);
+	status = run_script(path, "", 3600, &timed_out);
 	splats = kmsg_scan("kernel: ", 150);
 	if (splats)
-		printf("kernel log: %d splat line(s) during the demo\n", splats);
+		printf("kernel log: %d splat line(s) during the %s\n", splats,
+		       what);
 	if (!timed_out && WIFEXITED(status) && !WEXITSTATUS(status) && !splats) {
-		printf("=== DEMO OK ===\n");
+		printf("%s\n", ok);
 		return 0;
 	}
-	printf("=== DEMO FAILED ===\n");
+	printf("%s\n", failed);
 	return 1;
+}
+
+static int run_bench(void)
+{
+	const char *name = param("vdpatest.bench", "");
+	char path[256];
+
+	if (!*name || strchr(name, '/') ||
+	    snprintf(path, sizeof(path), "/bench/%s.sh", name) >= (int)sizeof(path)) {
+		printf("=== BENCH FAILED === (bad vdpatest.bench=%s)\n", name);
+		return 1;
+	}
+	return run_console_script("bench", path, "=== BENCH OK ===",
+				  "=== BENCH FAILED ===");
 }
 
 static void run_shell(void)
@@ -561,7 +582,10 @@ int main(void)
 
 	mode = param("vdpatest.mode", "test");
 	if (!strcmp(mode, "demo"))
-		run_demo();
+		run_console_script("demo", "/demo.sh", "=== DEMO OK ===",
+				   "=== DEMO FAILED ===");
+	else if (!strcmp(mode, "bench"))
+		run_bench();
 	else if (!strcmp(mode, "shell"))
 		run_shell();
 	else

@@ -35,16 +35,6 @@ bind_vhost()
 	echo "$1" >/sys/bus/vdpa/drivers/vhost_vdpa/bind
 }
 
-# Pages pinned with FOLL_PIN anywhere, right now (the per-cpu counter
-# deltas folded first: /proc/vmstat alone may lag).
-pins()
-{
-	echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null || true
-	awk '/^nr_foll_pin_acquired/ { a = $2 }
-	     /^nr_foll_pin_released/ { r = $2 }
-	     END { print a - r }' /proc/vmstat
-}
-
 pins0=$(pins)
 load vdpa_sim_net vdpa_sim_blk
 

@@ -13,16 +13,6 @@
 
 . "${0%/*}/lib.sh"
 
-# Pages pinned with FOLL_PIN anywhere, right now (the per-cpu counter
-# deltas folded first: /proc/vmstat alone may lag).
-pins()
-{
-	echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null || true
-	awk '/^nr_foll_pin_acquired/ { a = $2 }
-	     /^nr_foll_pin_released/ { r = $2 }
-	     END { print a - r }' /proc/vmstat
-}
-
 pins0=$(pins)
 load vdpa_sim_net vhost_vdpa
 run vdpa dev add name v0 mgmtdev vdpasim_net max_vqp 2

@@ -10,16 +10,6 @@
 
 . "${0%/*}/lib.sh"
 
-# Pages pinned with FOLL_PIN anywhere, right now (the per-cpu counter
-# deltas folded first: /proc/vmstat alone may lag).
-pins()
-{
-	echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null || true
-	awk '/^nr_foll_pin_acquired/ { a = $2 }
-	     /^nr_foll_pin_released/ { r = $2 }
-	     END { print a - r }' /proc/vmstat
-}
-
 # hold NODE [batch]: start the client in the background, wait until ready.
 hold()
 {

@@ -19,13 +19,6 @@ SECS=${DPDK_SECS:-5}
 
 command -v dpdk-testpmd >/dev/null || skip "no dpdk-testpmd in the image"
 
-pins()
-{
-	echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null || true
-	awk '/^nr_foll_pin_acquired/ { a = $2 }
-	     /^nr_foll_pin_released/ { r = $2 }
-	     END { print a - r }' /proc/vmstat
-}
 
 # sim_count QIDX FIELD: one counter of `vdpa dev vstats show`.
 sim_count()

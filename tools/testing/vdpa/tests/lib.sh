@@ -23,7 +23,8 @@ TIER=$(sed -n 's/.*vdpatest\.tier=\([a-z]*\).*/\1/p' /proc/cmdline)
 TIER=${TIER:-distro}
 
 # Modules, most dependent first, as unload order.
-MODULES="virtio_net virtio_blk vhost_vdpa virtio_vdpa vdpa_sim_net vdpa_sim_blk vdpa_sim vdpa"
+MODULES="virtio_net virtio_blk vhost_vdpa virtio_vdpa vdpa_sim_net vdpa_sim_blk vdpa_sim
+	 vp_vdpa ifcvf vp_vdpa_lib vdpa"
 
 # busybox-static's ash runs its own applet of a name before it looks in
 # PATH: make iproute2's ip win over busybox's.
@@ -231,7 +232,8 @@ load()
 
 mod_loaded() { [ -d "/sys/module/$1" ]; }
 
-# Back to a clean slate: no vdpa device, none of our modules.
+# Back to a clean slate: no vdpa device, none of our modules, every NIC
+# back on virtio-pci, no network namespace.
 reset_state()
 {
 	for d in $(vdpa_devs); do
@@ -242,6 +244,125 @@ reset_state()
 			rmmod "$m" >/dev/null 2>&1 || true
 		fi
 	done
+	for _b in $(nic_bdf 1) $(nic_bdf 2) $(nic_bdf 3); do
+		[ -e "/sys/bus/pci/devices/$_b" ] || continue
+		[ "$(pci_driver "$_b")" = virtio-pci ] || pci_restore "$_b"
+	done
+	for _ns in $(ip netns list 2>/dev/null | cut -d' ' -f1); do
+		ip netns del "$_ns" 2>/dev/null || true
+	done
+}
+
+# ---- PCI NICs (run.sh's q35 machine) -------------------------------------
+
+# nic_bdf N: NIC N (1: A, 2: B, 3: C) sits alone behind root port N, so it
+# is bus N's only function. NIC A has a doorbell page per queue
+# (page-per-vq), NIC C fewer MSI-X vectors than queues; all three share a
+# hub, and everything goes through the IOMMU.
+nic_bdf() { printf '0000:%02x:00.0' "$1"; }
+
+# pci_driver BDF: the driver bound to it, or nothing.
+pci_driver()
+{
+	_l=$(readlink "/sys/bus/pci/devices/$1/driver" 2>/dev/null) || return 0
+	echo "${_l##*/}"
+}
+
+# pci_bind BDF DRIVER: hand the function to DRIVER, as an operator does:
+# unbind, driver_override, reprobe.
+pci_bind()
+{
+	_d=$(pci_driver "$1")
+	printf '$ echo %s > /sys/bus/pci/devices/%s/driver_override\n' "$2" "$1"
+	if [ -n "$_d" ]; then
+		echo "$1" >"/sys/bus/pci/drivers/$_d/unbind"
+	fi
+	echo "$2" >"/sys/bus/pci/devices/$1/driver_override"
+	echo "$1" >/sys/bus/pci/drivers_probe
+	[ "$(pci_driver "$1")" = "$2" ] ||
+		fail "$1 is bound to '$(pci_driver "$1")', not $2"
+}
+
+# pci_restore BDF: back to virtio-pci (and no override).
+pci_restore()
+{
+	_d=$(pci_driver "$1")
+	if [ -n "$_d" ] && [ "$_d" != virtio-pci ]; then
+		echo "$1" >"/sys/bus/pci/drivers/$_d/unbind"
+	fi
+	echo >"/sys/bus/pci/devices/$1/driver_override"
+	[ -n "$(pci_driver "$1")" ] || echo "$1" >/sys/bus/pci/drivers_probe
+}
+
+# pci_netdev BDF: the netdev of a NIC bound to virtio-pci (and virtio_net).
+pci_netdev()
+{
+	for _n in /sys/bus/pci/devices/$1/virtio*/net/*; do
+		[ -e "$_n" ] && { echo "${_n##*/}"; return 0; }
+	done
+	return 1
+}
+
+# peer_up [ADDR]: NIC B (on virtio-pci and virtio_net) up in network
+# namespace "peer", with ADDR (e.g. 192.0.2.2/24) if given. Sets nb (its
+# name) and mac_b. The peer must be up: a hub port nobody reads stalls the
+# sender.
+peer_up()
+{
+	wait_for 10 pci_netdev "$(nic_bdf 2)" || fail "no netdev on $(nic_bdf 2)"
+	nb=$(pci_netdev "$(nic_bdf 2)")
+	mac_b=$(cat "/sys/class/net/$nb/address")
+	run ip netns add peer
+	run ip link set "$nb" netns peer
+	[ -z "${1:-}" ] || run ip netns exec peer ip addr add "$1" dev "$nb"
+	run ip netns exec peer ip link set "$nb" up
+}
+
+# plug N PROPS: QEMU's device_add of NIC N (a virtio-net-pci with the
+# properties PROPS) after a device_del, and wait until virtio-pci has it.
+# QEMU drops the old device only once the guest has ejected it, a little
+# after it is gone from sysfs; until then device_add fails (the id is still
+# taken), so it is tried again.
+plug()
+{
+	_b=$(nic_bdf "$1")
+	for _try in 1 2 3; do
+		hmp "device_add virtio-net-pci,id=nic$1,bus=rp$1,netdev=hub$1,$2"
+		wait_for 15 test -e "/sys/bus/pci/devices/$_b" && break
+	done
+	[ -e "/sys/bus/pci/devices/$_b" ] ||
+		fail "$_b did not come back after device_add"
+	if ! wait_for 30 test "$(pci_driver "$_b")" = virtio-pci; then
+		dmesg | tail -n 40 | sed 's/^/    /'
+		fail "$_b came back without virtio-pci (driver: '$(pci_driver "$_b")')"
+	fi
+}
+
+# unplug N: QEMU's device_del of NIC N; wait until the guest let it go.
+unplug()
+{
+	_b=$(nic_bdf "$1")
+	hmp "device_del nic$1"
+	wait_for 30 test ! -e "/sys/bus/pci/devices/$_b" ||
+		fail "$_b still present 30s after device_del"
+}
+
+# replug N PROPS: unplug, then plug with PROPS.
+replug()
+{
+	unplug "$1"
+	plug "$1" "$2"
+}
+
+# hmp COMMAND: a command for QEMU's human monitor, which run.sh connects
+# to our second serial port (e.g. device_del, device_add).
+hmp()
+{
+	log "(qemu) $*"
+	stty -F /dev/ttyS1 raw -echo 2>/dev/null || true
+	# A line first: it ends whatever the tty echoed back to the monitor
+	# before it was raw, so that our command stands on a line of its own.
+	printf '\r\n%s\r\n' "$*" >/dev/ttyS1
 }
 
 # The netdev whose virtio device sits on vdpa device $1 (empty if none).
@@ -268,7 +389,28 @@ vdpa_blkdev()
 	return 1
 }
 
+# vhost_node VDPA_DEV: its /dev/vhost-vdpa-N, once it exists.
+vhost_node()
+{
+	wait_for 5 ls "/sys/bus/vdpa/devices/$1/vhost-vdpa" ||
+		fail "$1 has no vhost-vdpa node"
+	_vn=$(ls "/sys/bus/vdpa/devices/$1/vhost-vdpa/")
+	wait_for 5 test -c "/dev/$_vn" || fail "/dev/$_vn did not appear"
+	echo "/dev/$_vn"
+}
+
 netstat_of() { cat "/sys/class/net/$1/statistics/$2"; }
+
+# pins: pages pinned with FOLL_PIN anywhere, right now (acquired less
+# released, the per-cpu counter deltas folded first: /proc/vmstat alone may
+# lag), to compare before and after a test that pins userspace memory.
+pins()
+{
+	echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null || true
+	awk '/^nr_foll_pin_acquired/ { a = $2 }
+	     /^nr_foll_pin_released/ { r = $2 }
+	     END { print a - r }' /proc/vmstat
+}
 
 _on_exit()
 {

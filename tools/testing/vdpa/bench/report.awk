@@ -1,0 +1,37 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Rates and ratios from the marks run.sh stamped with the host's clock:
+#   <host seconds> BENCH begin <path> <size> <round>
+#   <host seconds> BENCH end <path> <size> <round> <frames>
+# For each size: each run's rate, each path's mean, and V/D as the ratio
+# of the means with its spread (lowest and highest V run over the mean D).
+
+$3 == "begin" { t0[$4, $5, $6] = $1 }
+$3 == "end" && (($4, $5, $6) in t0) {
+	dt = $1 - t0[$4, $5, $6]
+	if (dt <= 0)
+		next
+	rate = $7 / dt
+	printf "  run %s %-2s %5s B: %8d frames in %6.2fs = %9.0f pps\n", \
+		$6, $4, $5, $7, dt, rate
+	sum[$4, $5] += rate
+	n[$4, $5]++
+	if (!(($4, $5) in lo) || rate < lo[$4, $5])
+		lo[$4, $5] = rate
+	if (!(($4, $5) in hi) || rate > hi[$4, $5])
+		hi[$4, $5] = rate
+	sizes[$5] = 1
+}
+END {
+	for (s in sizes) {
+		if (!n["D", s] || !n["V", s])
+			continue
+		d = sum["D", s] / n["D", s]
+		v = sum["V", s] / n["V", s]
+		printf "%5s B: direct %9.0f pps (%d runs, %.0f..%.0f), " \
+		       "vdpa %9.0f pps (%d runs, %.0f..%.0f)\n", s, d, n["D", s], \
+		       lo["D", s], hi["D", s], v, n["V", s], lo["V", s], hi["V", s]
+		printf "%5s B: V/D = %.3f (spread %.3f..%.3f)\n", s, v / d, \
+		       lo["V", s] / d, hi["V", s] / d
+	}
+}
