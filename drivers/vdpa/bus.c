@@ -84,19 +84,38 @@ static int vdpa_bus_match(struct device *dev, const struct device_driver *drv)
 	return 1;
 }
 
+/*
+ * dma_api_bound covers the driver's probe and remove, which reset the
+ * device, so that a software parent's address spaces are identity only
+ * for a DMA API driver and empty for anyone else.
+ */
 static int vdpa_bus_probe(struct device *dev)
 {
 	struct vdpa_driver *drv = drv_to_vdpa(dev->driver);
+	struct vdpa_device *vdev = dev_to_vdpa(dev);
+	int err;
 
-	return drv->probe(dev_to_vdpa(dev));
+	WRITE_ONCE(vdev->dma_api_bound, drv->dma_api);
+	err = drv->probe(vdev);
+	if (err && drv->dma_api) {
+		WRITE_ONCE(vdev->dma_api_bound, false);
+		vdpa_reset(vdev);
+	}
+	return err;
 }
 
 static void vdpa_bus_remove(struct device *dev)
 {
 	struct vdpa_driver *drv = drv_to_vdpa(dev->driver);
+	struct vdpa_device *vdev = dev_to_vdpa(dev);
 
 	if (drv->remove)
-		drv->remove(dev_to_vdpa(dev));
+		drv->remove(vdev);
+	/* Leave no identity map behind for the next driver to inherit. */
+	if (drv->dma_api) {
+		WRITE_ONCE(vdev->dma_api_bound, false);
+		vdpa_reset(vdev);
+	}
 }
 
 static ssize_t driver_override_store(struct device *dev,

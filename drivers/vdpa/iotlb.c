@@ -38,6 +38,7 @@ void vdpa_iotlb_init(struct vdpa_iotlb *iotlb, unsigned int limit,
 	iotlb->root = RB_ROOT_CACHED;
 	iotlb->release = release;
 	iotlb->mm = NULL;
+	iotlb->spare = NULL;
 	iotlb->nmaps = 0;
 	iotlb->limit = limit;
 	iotlb->addr_kind = VDPA_IOTLB_PA;
@@ -78,7 +79,8 @@ static void vdpa_iotlb_drop(struct vdpa_iotlb *iotlb,
  * vdpa_iotlb_clear - remove every entry
  * @iotlb: the table
  *
- * The release hook runs for each entry. The mode (identity or not) is kept.
+ * The release hook runs for each entry. The mode (identity or not) is kept;
+ * an entry set aside by vdpa_iotlb_reserve() is freed.
  */
 void vdpa_iotlb_clear(struct vdpa_iotlb *iotlb)
 {
@@ -86,6 +88,8 @@ void vdpa_iotlb_clear(struct vdpa_iotlb *iotlb)
 
 	while ((map = itree_iter_first(&iotlb->root, 0, U64_MAX)))
 		vdpa_iotlb_drop(iotlb, map);
+	kfree(iotlb->spare);
+	iotlb->spare = NULL;
 }
 EXPORT_SYMBOL_GPL(vdpa_iotlb_clear);
 
@@ -164,6 +168,28 @@ static void vdpa_iotlb_release_part(struct vdpa_iotlb *iotlb,
 }
 
 /**
+ * vdpa_iotlb_reserve - make sure the next vdpa_iotlb_remove() cannot fail
+ * @iotlb: the table
+ *
+ * A removal fails only when it splits an entry in two and the table is full
+ * or memory is short. A caller that must change something else first (take
+ * a translation back from a device) and cannot undo it reserves the room
+ * beforehand: until the table next changes, one removal is then sure to
+ * succeed.
+ *
+ * Return: 0; -ENOSPC if the table is at its limit; -ENOMEM.
+ */
+int vdpa_iotlb_reserve(struct vdpa_iotlb *iotlb)
+{
+	if (vdpa_iotlb_full(iotlb))
+		return -ENOSPC;
+	if (!iotlb->spare)
+		iotlb->spare = kmalloc(sizeof(*iotlb->spare), GFP_KERNEL);
+	return iotlb->spare ? 0 : -ENOMEM;
+}
+EXPORT_SYMBOL_GPL(vdpa_iotlb_reserve);
+
+/**
  * vdpa_iotlb_remove - remove translations of an IOVA range
  * @iotlb: the table
  * @first: first IOVA to unmap
@@ -176,7 +202,7 @@ static void vdpa_iotlb_release_part(struct vdpa_iotlb *iotlb,
  *
  * Return: 0; -EINVAL if @last < @first; -ENOSPC if a split would exceed the
  * entry limit, -ENOMEM if it cannot be allocated (the table is then
- * unchanged).
+ * unchanged). Neither happens right after a successful vdpa_iotlb_reserve().
  */
 int vdpa_iotlb_remove(struct vdpa_iotlb *iotlb, u64 first, u64 last)
 {
@@ -190,9 +216,10 @@ int vdpa_iotlb_remove(struct vdpa_iotlb *iotlb, u64 first, u64 last)
 	if (map && map->start < first && map->last > last) {
 		if (vdpa_iotlb_full(iotlb))
 			return -ENOSPC;
-		tail = kmalloc(sizeof(*tail), GFP_KERNEL);
+		tail = iotlb->spare ?: kmalloc(sizeof(*tail), GFP_KERNEL);
 		if (!tail)
 			return -ENOMEM;
+		iotlb->spare = NULL;
 	}
 
 	/* Each step takes its entry out of [first, last], so this ends. */

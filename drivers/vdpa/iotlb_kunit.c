@@ -230,6 +230,33 @@ static void vdpa_iotlb_test_limit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, iotlb->nmaps, 2);
 }
 
+/* A reservation makes the next split sure to succeed; clear frees it. */
+static void vdpa_iotlb_test_reserve(struct kunit *test)
+{
+	struct iotlb_ctx *ctx = test->priv;
+	struct vdpa_iotlb *iotlb = &ctx->iotlb;
+
+	vdpa_iotlb_init(iotlb, 2, iotlb_record_release);
+	KUNIT_ASSERT_EQ(test, vdpa_iotlb_add(iotlb, 0x0000, 0x3fff, 0x10000,
+					     RW, NULL), 0);
+	KUNIT_EXPECT_EQ(test, vdpa_iotlb_reserve(iotlb), 0);
+	KUNIT_EXPECT_NOT_NULL(test, iotlb->spare);
+	/* a second reservation keeps the first */
+	KUNIT_EXPECT_EQ(test, vdpa_iotlb_reserve(iotlb), 0);
+	KUNIT_EXPECT_EQ(test, vdpa_iotlb_remove(iotlb, 0x1000, 0x1fff), 0);
+	KUNIT_EXPECT_NULL(test, iotlb->spare);
+	KUNIT_EXPECT_EQ(test, iotlb->nmaps, 2);
+	expect_xlate(test, iotlb, 0x2000, RW, 0x12000, 0x2000);
+
+	/* a full table cannot promise a split */
+	KUNIT_EXPECT_EQ(test, vdpa_iotlb_reserve(iotlb), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, vdpa_iotlb_remove(iotlb, 0x0, 0xfff), 0);
+	KUNIT_EXPECT_EQ(test, vdpa_iotlb_reserve(iotlb), 0);
+	vdpa_iotlb_clear(iotlb);
+	KUNIT_EXPECT_NULL(test, iotlb->spare);
+	KUNIT_EXPECT_EQ(test, iotlb->nmaps, 0);
+}
+
 static void vdpa_iotlb_test_remove_split(struct kunit *test)
 {
 	struct vdpa_iotlb *iotlb = ctx_iotlb(test);
@@ -592,6 +619,7 @@ static struct kunit_case vdpa_iotlb_cases[] = {
 	KUNIT_CASE(vdpa_iotlb_test_overlap),
 	KUNIT_CASE(vdpa_iotlb_test_invalid),
 	KUNIT_CASE(vdpa_iotlb_test_limit),
+	KUNIT_CASE(vdpa_iotlb_test_reserve),
 	KUNIT_CASE(vdpa_iotlb_test_remove_split),
 	KUNIT_CASE(vdpa_iotlb_test_remove_across),
 	KUNIT_CASE(vdpa_iotlb_test_remove_hole),

@@ -461,6 +461,8 @@ static struct vdpa_driver vvdpa_driver = {
 	},
 	.probe = vvdpa_probe,
 	.remove = vvdpa_remove,
+	/* virtio drivers map their buffers with the DMA API */
+	.dma_api = true,
 };
 
 module_vdpa_driver(vvdpa_driver);

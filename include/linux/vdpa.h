@@ -11,6 +11,24 @@
  *    that touches features, status or config space;
  *  - a management device lets userspace create and delete devices of a parent
  *    over the "vdpa" generic netlink family.
+ *
+ * DMA isolation. A vDPA device is a DMA engine, and vhost_vdpa hands it to
+ * an untrusted process. The three parties keep one invariant between them:
+ * at every instant the device reaches only IOVAs its owner mapped, and every
+ * page it can reach is pinned (or, for a parent that uses VAs, referenced by
+ * the map that reaches it). Each rule below serves it, and is written where
+ * the operation or field it constrains is declared:
+ *  - an address space is the identity of physical memory only while a bus
+ *    driver that uses the DMA API is bound (vdpa_dma_api_bound()); with any
+ *    other driver, or none, it starts and resets empty;
+ *  - a parent never refuses to take back a translation it was given whole
+ *    (@dma_unmap), and a failed @set_map leaves the address space empty, so a
+ *    bus driver always knows a superset of what the device can reach;
+ *  - a bus driver keeps its table within &vdpa_device.max_mappings, so the
+ *    parent never refuses a map or an unmap for lack of room;
+ *  - a bus driver releases a page only once the parent can no longer reach
+ *    it, and starts the device (DRIVER_OK) only when every address space
+ *    holds its owner's map.
  */
 #ifndef _LINUX_VDPA_H
 #define _LINUX_VDPA_H
@@ -143,8 +161,15 @@ struct vdpa_dev_set_config {
  * @nvqs: number of virtqueues
  * @ngroups: number of virtqueue groups (each group shares one address space)
  * @nas: number of address spaces
+ * @max_mappings: most translations one address space of the parent holds,
+ *	0 for no limit of its own; a bus driver that pushes maps keeps its own
+ *	table within it, so the limit has one owner and a parent never fails
+ *	a map or an unmap for lack of room
  * @use_va: the parent translates user virtual addresses rather than
  *	physical ones (set_map/dma_map entries then carry VAs)
+ * @dma_api_bound: a bus driver with &vdpa_driver.dma_api set is bound, from
+ *	before its probe to after its remove (core private; parents read it
+ *	with vdpa_dma_api_bound())
  * @name_node: entry in the core's name table (core private)
  * @mdev_node: entry in @mdev's list of children (core private)
  */
@@ -159,7 +184,9 @@ struct vdpa_device {
 	u32 nvqs;
 	u32 ngroups;
 	u32 nas;
+	u32 max_mappings;
 	bool use_va;
+	bool dma_api_bound;
 	struct rhash_head name_node;
 	struct list_head mdev_node;
 };
@@ -232,7 +259,9 @@ struct vdpa_device {
  *	should allocate per-run resources then, not at creation
  * @reset: return the device to its initial state and free per-run resources:
  *	queues disabled and forgotten (addresses, sizes, callbacks), config
- *	callback cleared, address spaces back to their initial mapping, no
+ *	callback cleared, address spaces back to their initial mapping (see
+ *	@set_map: empty unless vdpa_dma_api_bound()), every group in address
+ *	space 0, no
  *	callback running or to come; returns 0 or -errno. Maps do not survive
  *	a reset: a bus driver that promises userspace persistent maps
  *	(vhost_vdpa's VHOST_BACKEND_F_IOTLB_PERSIST) installs its table
@@ -247,18 +276,22 @@ struct vdpa_device {
  *	detect torn reads of multi-field config
  * @get_iova_range: optional; default is the whole 64-bit space
  * @set_map: optional; replace the whole translation of address space @asid
- *	with @iotlb (the parent copies what it needs). An address space starts
- *	with a parent-defined mapping, which for a software parent is the
- *	identity of physical memory (what the DMA API of @vdpa_device.dma_dev
- *	gives an in-kernel driver); a bus driver that hands the device to an
- *	untrusted owner must install the owner's map, even an empty one, in
- *	every address space before the device can start
+ *	with @iotlb (the parent copies what it needs). An address space starts,
+ *	and returns at @reset, empty; only while vdpa_dma_api_bound() may a
+ *	software parent start it as the identity of physical memory (what the
+ *	DMA API of @vdpa_device.dma_dev gives an in-kernel driver). On failure
+ *	the address space is left empty, never with the previous or a partial
+ *	translation: the device then reaches nothing through it
  * @dma_map: optional; add one translation to address space @asid (perm is
  *	VHOST_ACCESS_RO/WO/RW, @opaque a struct vdpa_map_file for @use_va
- *	parents). A parent with @dma_map but no @set_map must start every
- *	address space empty, since a bus driver cannot empty it otherwise
- * @dma_unmap: optional; remove translations in [@iova, @iova + @size)
+ *	parents); on failure nothing was added
+ * @dma_unmap: optional; remove translations in [@iova, @iova + @size). For
+ *	a range that one @dma_map added whole it must not fail: a parent that
+ *	needs memory to unmap sets it aside at @dma_map. Bus drivers only ever
+ *	unmap whole translations; a part is taken back by unmapping the whole
+ *	and mapping again what stays
  * @reset_map: optional; return address space @asid to its initial mapping
+ *	(empty, or identity while vdpa_dma_api_bound())
  * @set_group_asid: optional; attach a virtqueue group to an address space
  * @get_vq_dma_dev: optional; the device that does DMA for queue @idx,
  *	default @vdpa_device.dma_dev
@@ -387,11 +420,17 @@ void vdpa_unregister_device(struct vdpa_device *vdev);
  * @probe: bind to a device; may sleep
  * @remove: unbind from a device; after it returns the driver must not call
  *	any of the device's operations
+ * @dma_api: the driver reaches driver memory through the DMA API of the
+ *	device's DMA device (virtio_vdpa), so a software parent may translate
+ *	its address spaces as that API's physical addresses. A driver that
+ *	hands the device to userspace leaves it false: address spaces then
+ *	start empty and only hold what the driver installs
  */
 struct vdpa_driver {
 	struct device_driver driver;
 	int (*probe)(struct vdpa_device *vdev);
 	void (*remove)(struct vdpa_device *vdev);
+	bool dma_api;
 };
 
 int __vdpa_register_driver(struct vdpa_driver *drv, struct module *owner);
@@ -431,6 +470,21 @@ static inline void vdpa_set_drvdata(struct vdpa_device *vdev, void *data)
 static inline struct device *vdpa_get_dma_dev(struct vdpa_device *vdev)
 {
 	return vdev->dma_dev;
+}
+
+/**
+ * vdpa_dma_api_bound - whether address spaces may start as identity
+ * @vdev: the device
+ *
+ * A software parent reads this when it (re)initialises an address space:
+ * identity of physical memory while a DMA API driver is bound, empty
+ * otherwise. Stable across the bound driver's calls into the parent.
+ *
+ * Return: true while a driver with &vdpa_driver.dma_api is bound.
+ */
+static inline bool vdpa_dma_api_bound(const struct vdpa_device *vdev)
+{
+	return READ_ONCE(vdev->dma_api_bound);
 }
 
 /* Helpers for bus drivers: each takes @vdpa_device.cf_lock. */

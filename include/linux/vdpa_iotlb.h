@@ -75,6 +75,7 @@ enum vdpa_iotlb_addr {
  * @root: interval tree of struct vdpa_iotlb_map (private)
  * @release: optional per-range release hook, see vdpa_iotlb_release_t
  * @mm: the address space of @addr_kind VDPA_IOTLB_VA tables
+ * @spare: an entry set aside by vdpa_iotlb_reserve() for the next split
  * @nmaps: number of entries
  * @limit: most entries the table may hold, 0 for no limit
  * @addr_kind: how the translated addresses are reached
@@ -85,6 +86,7 @@ struct vdpa_iotlb {
 	struct rb_root_cached root;
 	vdpa_iotlb_release_t release;
 	struct mm_struct *mm;
+	struct vdpa_iotlb_map *spare;
 	unsigned int nmaps;
 	unsigned int limit;
 	enum vdpa_iotlb_addr addr_kind;
@@ -101,6 +103,7 @@ void vdpa_iotlb_free(struct vdpa_iotlb *iotlb);
 int vdpa_iotlb_add(struct vdpa_iotlb *iotlb, u64 first, u64 last, u64 addr,
 		   u32 perm, void *opaque);
 int vdpa_iotlb_remove(struct vdpa_iotlb *iotlb, u64 first, u64 last);
+int vdpa_iotlb_reserve(struct vdpa_iotlb *iotlb);
 
 struct vdpa_iotlb_map *vdpa_iotlb_first(struct vdpa_iotlb *iotlb, u64 first,
 					u64 last);

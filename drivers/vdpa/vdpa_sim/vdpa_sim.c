@@ -11,6 +11,7 @@
  */
 
 #include <linux/dma-mapping.h>
+#include <linux/error-injection.h>
 #include <linux/eventfd.h>
 #include <linux/module.h>
 #include <linux/netlink.h>
@@ -27,6 +28,16 @@ static unsigned int max_iotlb_entries = 16384;
 module_param(max_iotlb_entries, uint, 0444);
 MODULE_PARM_DESC(max_iotlb_entries,
 		 "Most mappings per address space of a device (0: no limit)");
+
+/*
+ * An address space's initial mapping: the DMA API's physical addresses
+ * for virtio_vdpa, nothing for anyone else (vdpa.h, DMA isolation).
+ */
+static void vdpasim_as_init(struct vdpasim *sim, struct vdpa_iotlb *as)
+{
+	vdpa_iotlb_clear(as);
+	vdpa_iotlb_set_identity(as, vdpa_dma_api_bound(&sim->vdpa));
+}
 
 static struct workqueue_struct *vdpasim_wq;
 
@@ -179,10 +190,8 @@ static void vdpasim_reset_locked(struct vdpasim *sim)
 	sim->run = NULL;
 	for (i = 0; i < sim->nvqs; i++)
 		memset(&sim->vqs[i], 0, sizeof(sim->vqs[i]));
-	for (i = 0; i < sim->vdpa.nas; i++) {
-		vdpa_iotlb_clear(&sim->as[i]);
-		vdpa_iotlb_set_identity(&sim->as[i], true);
-	}
+	for (i = 0; i < sim->vdpa.nas; i++)
+		vdpasim_as_init(sim, &sim->as[i]);
 	for (i = 0; i < sim->vdpa.ngroups; i++)
 		sim->group_asid[i] = 0;
 	/* The callback may belong to a driver that is unbinding. */
@@ -584,6 +593,8 @@ static int vdpasim_set_map(struct vdpa_device *vdpa, unsigned int asid,
 	mutex_unlock(&sim->lock);
 	return err;
 }
+/* Tests make the map operations fail (fail_function) to check callers. */
+ALLOW_ERROR_INJECTION(vdpasim_set_map, ERRNO);
 
 static int vdpasim_dma_map(struct vdpa_device *vdpa, unsigned int asid,
 			   u64 iova, u64 size, u64 pa, u32 perm, void *opaque)
@@ -602,6 +613,7 @@ static int vdpasim_dma_map(struct vdpa_device *vdpa, unsigned int asid,
 	mutex_unlock(&sim->lock);
 	return err;
 }
+ALLOW_ERROR_INJECTION(vdpasim_dma_map, ERRNO);
 
 static int vdpasim_dma_unmap(struct vdpa_device *vdpa, unsigned int asid,
 			     u64 iova, u64 size)
@@ -615,10 +627,13 @@ static int vdpasim_dma_unmap(struct vdpa_device *vdpa, unsigned int asid,
 	as = &sim->as[asid];
 	mutex_lock(&sim->lock);
 	vdpa_iotlb_set_identity(as, false);
+	/* A whole translation never needs a split: this cannot fail then. */
 	err = vdpa_iotlb_remove(as, iova, iova + (size - 1));
 	mutex_unlock(&sim->lock);
 	return err;
 }
+/* A parent that breaks the contract: callers must keep their pins. */
+ALLOW_ERROR_INJECTION(vdpasim_dma_unmap, ERRNO);
 
 static int vdpasim_reset_map(struct vdpa_device *vdpa, unsigned int asid)
 {
@@ -627,8 +642,7 @@ static int vdpasim_reset_map(struct vdpa_device *vdpa, unsigned int asid)
 	if (asid >= vdpa->nas)
 		return -EINVAL;
 	mutex_lock(&sim->lock);
-	vdpa_iotlb_clear(&sim->as[asid]);
-	vdpa_iotlb_set_identity(&sim->as[asid], true);
+	vdpasim_as_init(sim, &sim->as[asid]);
 	mutex_unlock(&sim->lock);
 	return 0;
 }
@@ -753,12 +767,12 @@ struct vdpasim *vdpasim_create(const struct vdpasim_class *cls,
 				  GFP_KERNEL);
 	if (!sim->vqs || !sim->as || !sim->group_asid)
 		goto err;
-	for (i = 0; i < cls->nas; i++) {
+	/* Empty until a driver binds: see vdpasim_as_init(). */
+	for (i = 0; i < cls->nas; i++)
 		vdpa_iotlb_init(&sim->as[i], max_iotlb_entries, NULL);
-		vdpa_iotlb_set_identity(&sim->as[i], true);
-	}
+	vdpa->max_mappings = max_iotlb_entries;
 
-	/* DMA API users (virtio_vdpa) get physical addresses: identity. */
+	/* DMA API users (virtio_vdpa) get physical addresses. */
 	vdpa->dev.dma_mask = &vdpa->dev.coherent_dma_mask;
 	if (dma_set_mask_and_coherent(&vdpa->dev, DMA_BIT_MASK(64)))
 		goto err;

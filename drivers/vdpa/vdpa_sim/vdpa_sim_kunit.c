@@ -167,6 +167,9 @@ static int simt_init(struct kunit *test)
 	for (i = 0; i < SIMT_CONFIG; i++)
 		simt->config[i] = 0xc0 + i;
 	ctx->sim->config = simt->config;
+	/* The suite plays a DMA API driver: address spaces are identity. */
+	WRITE_ONCE(ctx->vdpa->dma_api_bound, true);
+	KUNIT_ASSERT_EQ(test, ctx->ops->reset(ctx->vdpa), 0);
 	ctx->ops->set_config_cb(ctx->vdpa, &cb);
 
 	/* the driver's view: rings in kernel memory, by physical address */
@@ -660,6 +663,34 @@ static void vdpa_sim_test_dma_map(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, simt_used_len(ctx, 0), 13);
 }
 
+/* Without a DMA API driver, physical memory is out of the device's reach. */
+static void vdpa_sim_test_empty_without_dma_api(struct kunit *test)
+{
+	struct simt_ctx *ctx = test->priv;
+
+	WRITE_ONCE(ctx->vdpa->dma_api_bound, false);
+	vdpa_set_status(ctx->vdpa, 0);
+	simt_setup_vq(ctx, SIMT_NUM, true);
+	KUNIT_ASSERT_EQ(test, simt_negotiate(test, ctx, V1),
+			S_ACK | S_DRIVER | S_FEATURES_OK);
+	simt_add_buf(ctx, 1, 11);
+	simt_driver_ok(ctx);
+	KUNIT_EXPECT_EQ(test, simt_used_idx(ctx), 0);
+	KUNIT_EXPECT_TRUE(test, simt_status(ctx) & S_NEEDS_RESET);
+
+	/* reset_map and a reset both come back empty, not identity */
+	KUNIT_EXPECT_EQ(test, ctx->ops->reset_map(ctx->vdpa, 0), 0);
+	vdpa_set_status(ctx->vdpa, 0);
+	memset(ctx->mem, 0, MEM_DATA);
+	ctx->avail_idx = 0;
+	simt_setup_vq(ctx, SIMT_NUM, true);
+	KUNIT_ASSERT_EQ(test, simt_negotiate(test, ctx, V1),
+			S_ACK | S_DRIVER | S_FEATURES_OK);
+	simt_add_buf(ctx, 1, 12);
+	simt_driver_ok(ctx);
+	KUNIT_EXPECT_EQ(test, simt_used_idx(ctx), 0);
+}
+
 static void vdpa_sim_test_map_permissions(struct kunit *test)
 {
 	struct simt_ctx *ctx = test->priv;
@@ -721,6 +752,7 @@ static struct kunit_case vdpa_sim_features_cases[] = {
 	KUNIT_CASE(vdpa_sim_test_config),
 	KUNIT_CASE(vdpa_sim_test_queue_bounds),
 	KUNIT_CASE(vdpa_sim_test_dma_map),
+	KUNIT_CASE(vdpa_sim_test_empty_without_dma_api),
 	KUNIT_CASE(vdpa_sim_test_map_permissions),
 	KUNIT_CASE(vdpa_sim_test_address_spaces),
 	{}
