@@ -99,15 +99,26 @@ struct vhost_vdpa_vq {
 };
 
 /**
- * struct vhost_vdpa_as - one address space's table
- * @iotlb: userspace's mappings; its release hook unpins
+ * struct vhost_vdpa_as - one address space: the owner's table and its pins
+ * @iotlb: userspace's mappings; its release hook unpins. Always a superset
+ *	of what the parent can reach through this address space
  * @v: the device
+ * @unpin_free: preallocated entries for @unpin_pending
+ * @unpin_pending: pages gone from @iotlb that the parent may still map
+ *	(whole-map parents between a change and the set_map that carries it)
  * @asid: address space id
+ * @defer_unpin: removals queue pages on @unpin_pending instead of unpinning
+ * @synced: the parent's address space holds exactly @iotlb; the device may
+ *	only start when every address space is synced
  */
 struct vhost_vdpa_as {
 	struct vdpa_iotlb iotlb;
 	struct vhost_vdpa *v;
+	struct list_head unpin_free;
+	struct list_head unpin_pending;
 	u32 asid;
+	bool defer_unpin;
+	bool synced;
 };
 
 /* Pages to unpin once the parent stopped using them (whole-map parents). */
@@ -129,6 +140,9 @@ struct vhost_vdpa_file {
  * @dev: the class device, /dev/vhost-vdpa-@minor; its refcount is the
  *	lifetime of this structure, and an open file holds it through @cdev
  * @cdev: the character device
+ * @map_lock: serialises IOTLB messages, which drop @lock while they pin
+ *	pages; never taken by removal, so a message stuck on a userspace page
+ *	fault holds nothing removal needs. Taken before @lock
  * @lock: guards everything below and serialises our calls into the parent
  * @db_lock: guards @db_vdpa; taken under the mm's mmap_lock by mmap() and
  *	by the doorbell fault, so never held while taking @lock or an
@@ -143,14 +157,11 @@ struct vhost_vdpa_file {
  * @mm: the owner's mm (VHOST_SET_OWNER), grabbed
  * @config_call: config-change eventfd, or NULL
  * @domain: IOMMU domain, for parents without set_map and dma_map
- * @unpin_free: preallocated entries for @unpin_pending
- * @unpin_pending: pages removed from a table that the parent may still map
  * @range: IOVA range userspace may map
  * @backend_features: acked VHOST_BACKEND_F_* bits
  * @dma: how maps reach the device, chosen at open
  * @batch_asid: address space of the open batch
  * @minor: our minor number
- * @defer_unpin: removals queue pages on @unpin_pending instead of unpinning
  * @in_batch: between VHOST_IOTLB_BATCH_BEGIN and _END
  * @suspended: VHOST_VDPA_SUSPEND succeeded and no resume or reset since
  * @open: the device node is open
@@ -158,6 +169,7 @@ struct vhost_vdpa_file {
 struct vhost_vdpa {
 	struct device dev;
 	struct cdev cdev;
+	struct mutex map_lock;	/* see above */
 	struct mutex lock;	/* see above */
 	struct mutex db_lock;	/* see above */
 	struct vdpa_device *db_vdpa;
@@ -169,14 +181,11 @@ struct vhost_vdpa {
 	struct mm_struct *mm;
 	struct eventfd_ctx *config_call;
 	struct iommu_domain *domain;
-	struct list_head unpin_free;
-	struct list_head unpin_pending;
 	struct vdpa_iova_range range;
 	u64 backend_features;
 	enum vhost_vdpa_dma dma;
 	u32 batch_asid;
 	unsigned int minor;
-	bool defer_unpin;
 	bool in_batch;
 	bool suspended;
 	bool open;
@@ -223,8 +232,9 @@ static void vhost_vdpa_file_put(struct vhost_vdpa_file *vf, u64 len)
 static void vhost_vdpa_iotlb_release(struct vdpa_iotlb *iotlb,
 				     struct vdpa_iotlb_map *map)
 {
-	struct vhost_vdpa *v = container_of(iotlb, struct vhost_vdpa_as,
-					    iotlb)->v;
+	struct vhost_vdpa_as *as = container_of(iotlb, struct vhost_vdpa_as,
+						iotlb);
+	struct vhost_vdpa *v = as->v;
 	u64 len = map->last - map->start + 1;
 	bool dirty = map->perm & VHOST_ACCESS_WO;
 	struct vhost_vdpa_unpin *u;
@@ -233,22 +243,22 @@ static void vhost_vdpa_iotlb_release(struct vdpa_iotlb *iotlb,
 		vhost_vdpa_file_put(map->opaque, len);
 		return;
 	}
-	if (v->defer_unpin) {
+	if (as->defer_unpin) {
 		/* vhost_vdpa_unpin_reserve() provided one per entry. */
-		u = list_first_entry_or_null(&v->unpin_free,
+		u = list_first_entry_or_null(&as->unpin_free,
 					     struct vhost_vdpa_unpin, node);
 		if (!WARN_ON_ONCE(!u)) {
 			u->pa = map->addr;
 			u->len = len;
 			u->dirty = dirty;
-			list_move_tail(&u->node, &v->unpin_pending);
+			list_move_tail(&u->node, &as->unpin_pending);
 			return;
 		}
 	}
 	vhost_vdpa_unpin(v, map->addr, len, dirty);
 }
 
-static int vhost_vdpa_unpin_reserve(struct vhost_vdpa *v, unsigned int n)
+static int vhost_vdpa_unpin_reserve(struct vhost_vdpa_as *as, unsigned int n)
 {
 	struct vhost_vdpa_unpin *u;
 
@@ -256,31 +266,58 @@ static int vhost_vdpa_unpin_reserve(struct vhost_vdpa *v, unsigned int n)
 		u = kmalloc(sizeof(*u), GFP_KERNEL);
 		if (!u)
 			return -ENOMEM;
-		list_add(&u->node, &v->unpin_free);
+		list_add(&u->node, &as->unpin_free);
 	}
 	return 0;
 }
 
-static void vhost_vdpa_unpin_unreserve(struct vhost_vdpa *v)
+static void vhost_vdpa_unpin_unreserve(struct vhost_vdpa_as *as)
 {
 	struct vhost_vdpa_unpin *u, *tmp;
 
-	list_for_each_entry_safe(u, tmp, &v->unpin_free, node) {
+	list_for_each_entry_safe(u, tmp, &as->unpin_free, node) {
 		list_del(&u->node);
 		kfree(u);
 	}
 }
 
-/* The parent no longer maps what is pending: let the pages go. */
-static void vhost_vdpa_unpin_flush(struct vhost_vdpa *v)
+/* The parent no longer maps what is pending here: let the pages go. */
+static void vhost_vdpa_unpin_flush(struct vhost_vdpa *v,
+				   struct vhost_vdpa_as *as)
 {
 	struct vhost_vdpa_unpin *u, *tmp;
 
-	list_for_each_entry_safe(u, tmp, &v->unpin_pending, node) {
+	list_for_each_entry_safe(u, tmp, &as->unpin_pending, node) {
 		vhost_vdpa_unpin(v, u->pa, u->len, u->dirty);
 		list_del(&u->node);
 		kfree(u);
 	}
+}
+
+/*
+ * Remove [first, last] from the table, keeping the removed pages pinned on
+ * the pending list until vhost_vdpa_unpin_flush(): for whole-map parents,
+ * which hold their copy of the table until the next set_map. Each entry
+ * gives up at most one piece, so one record per entry suffices.
+ */
+static int vhost_vdpa_remove_deferred(struct vhost_vdpa_as *as, u64 first,
+				      u64 last)
+{
+	struct vdpa_iotlb_map *map;
+	unsigned int n = 0;
+	int err;
+
+	for (map = vdpa_iotlb_first(&as->iotlb, first, last); map;
+	     map = vdpa_iotlb_next(map, first, last))
+		n++;
+	err = vhost_vdpa_unpin_reserve(as, n);
+	if (!err) {
+		as->defer_unpin = true;
+		err = vdpa_iotlb_remove(&as->iotlb, first, last);
+		as->defer_unpin = false;
+	}
+	vhost_vdpa_unpin_unreserve(as);
+	return err;
 }
 
 /* ---- pushing tables to the parent ------------------------------------- */
@@ -296,79 +333,155 @@ static int vhost_vdpa_iommu_prot(u32 perm)
 	return prot;
 }
 
-static void *vhost_vdpa_map_opaque(struct vhost_vdpa *v,
-				   struct vdpa_iotlb_map *map)
+/* Give the parent one translation (incremental and IOMMU modes). */
+static int vhost_vdpa_map_one(struct vhost_vdpa *v, struct vhost_vdpa_as *as,
+			      u64 start, u64 last, u64 addr, u32 perm,
+			      struct vhost_vdpa_file *vf)
 {
-	struct vhost_vdpa_file *vf = map->opaque;
+	u64 size = last - start + 1;
 
-	return vf ? &vf->map : NULL;
+	if (v->dma == VHOST_VDPA_DMA_IOMMU)
+		return iommu_map(v->domain, start, addr, size,
+				 vhost_vdpa_iommu_prot(perm), GFP_KERNEL);
+	return ops_of(v)->dma_map(v->vdpa, as->asid, start, size, addr, perm,
+				  vf ? &vf->map : NULL);
 }
 
-/* Give the parent the entries of [first, last] (incremental parents). */
+/*
+ * Take back exactly one translation vhost_vdpa_map_one() gave. Parents
+ * must not fail this (vdpa.h); if one does, the caller keeps the entry and
+ * its pins, so the device never reaches a page we let go.
+ */
+static int vhost_vdpa_unmap_one(struct vhost_vdpa *v, struct vhost_vdpa_as *as,
+				u64 start, u64 last)
+{
+	u64 size = last - start + 1;
+	int err;
+
+	if (v->dma == VHOST_VDPA_DMA_IOMMU)
+		err = iommu_unmap(v->domain, start, size) == size ? 0 : -EIO;
+	else
+		err = ops_of(v)->dma_unmap(v->vdpa, as->asid, start, size);
+	if (err)
+		dev_warn_ratelimited(&v->dev,
+				     "parent kept [%#llx, %#llx] of address space %u: %d\n",
+				     start, last, as->asid, err);
+	return err;
+}
+
+/*
+ * Give the parent the entries within [first, last]. On failure, *@stop is
+ * the start of the entry that failed: the parent has the ones before it.
+ */
 static int vhost_vdpa_push_range(struct vhost_vdpa *v, struct vhost_vdpa_as *as,
+				 u64 first, u64 last, u64 *stop)
+{
+	struct vdpa_iotlb_map *map;
+	int err;
+
+	for (map = vdpa_iotlb_first(&as->iotlb, first, last); map;
+	     map = vdpa_iotlb_next(map, first, last)) {
+		err = vhost_vdpa_map_one(v, as, map->start, map->last,
+					 map->addr, map->perm, map->opaque);
+		if (err) {
+			*stop = map->start;
+			return err;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Take the entries within [first, last], which must be whole entries, back
+ * from the parent and out of the table. An entry the parent keeps stays in
+ * the table with its pins; the first error is returned.
+ */
+static int vhost_vdpa_pull_range(struct vhost_vdpa *v, struct vhost_vdpa_as *as,
 				 u64 first, u64 last)
 {
-	const struct vdpa_config_ops *ops = ops_of(v);
 	struct vdpa_iotlb_map *map;
+	u64 cur = first;
 	int err = 0;
 
-	for (map = vdpa_iotlb_first(&as->iotlb, first, last); map && !err;
-	     map = vdpa_iotlb_next(map, first, last)) {
-		u64 size = map->last - map->start + 1;
+	while ((map = vdpa_iotlb_first(&as->iotlb, cur, last))) {
+		u64 start = map->start, end = map->last;
 
-		if (v->dma == VHOST_VDPA_DMA_IOMMU)
-			err = iommu_map(v->domain, map->start, map->addr, size,
-					vhost_vdpa_iommu_prot(map->perm),
-					GFP_KERNEL);
+		if (vhost_vdpa_unmap_one(v, as, start, end))
+			err = err ?: -EBUSY;
 		else
-			err = ops->dma_map(v->vdpa, as->asid, map->start, size,
-					   map->addr, map->perm,
-					   vhost_vdpa_map_opaque(v, map));
+			vdpa_iotlb_remove(&as->iotlb, start, end);
+		if (end >= last)
+			break;
+		cur = end + 1;
 	}
 	return err;
 }
 
-/* Take [first, last] away from the parent (incremental parents). */
-static void vhost_vdpa_pull_range(struct vhost_vdpa *v, struct vhost_vdpa_as *as,
-				  u64 first, u64 last)
-{
-	/* Entries are mapped one by one: unmap them the same way. */
-	struct vdpa_iotlb_map *map;
-
-	for (map = vdpa_iotlb_first(&as->iotlb, first, last); map;
-	     map = vdpa_iotlb_next(map, first, last)) {
-		u64 start = max(map->start, first);
-		u64 size = min(map->last, last) - start + 1;
-
-		if (v->dma == VHOST_VDPA_DMA_IOMMU)
-			iommu_unmap(v->domain, start, size);
-		else
-			ops_of(v)->dma_unmap(v->vdpa, as->asid, start, size);
-	}
-}
-
 /*
- * Make the device's address spaces match our tables, after open or after a
- * reset returned them to the parent's initial mapping: that initial mapping
- * may be all of physical memory, which the owner must never reach.
+ * Make the parent's address space hold our table, after open or after a
+ * reset left it empty. The table itself is never changed here: it is the
+ * owner's (persistent) map. On failure the address space is not synced and
+ * the device cannot start until a retry succeeds.
  */
-static int vhost_vdpa_install_maps(struct vhost_vdpa *v)
+static int vhost_vdpa_install_as(struct vhost_vdpa *v, struct vhost_vdpa_as *as)
 {
-	const struct vdpa_config_ops *ops = ops_of(v);
-	u32 i;
+	struct vdpa_iotlb_map *map;
+	u64 stop = 0;
 	int err;
 
-	if (v->dma == VHOST_VDPA_DMA_IOMMU)
-		return 0;	/* a reset does not touch our domain */
-	for (i = 0; i < v->vdpa->nas; i++) {
-		struct vhost_vdpa_as *as = &v->as[i];
+	switch (v->dma) {
+	case VHOST_VDPA_DMA_IOMMU:
+		err = 0;	/* a reset does not touch our domain */
+		break;
+	case VHOST_VDPA_DMA_SET_MAP:
+		/* Even an empty table: it replaces the initial mapping. */
+		err = ops_of(v)->set_map(v->vdpa, as->asid, &as->iotlb);
+		if (!err)
+			vhost_vdpa_unpin_flush(v, as);
+		break;
+	default:
+		err = vhost_vdpa_push_range(v, as, 0, U64_MAX, &stop);
+		/* Leave the parent empty, so that a retry can push it all. */
+		for (map = vdpa_iotlb_first(&as->iotlb, 0, U64_MAX);
+		     err && map && map->start < stop;
+		     map = vdpa_iotlb_next(map, 0, U64_MAX))
+			vhost_vdpa_unmap_one(v, as, map->start, map->last);
+		break;
+	}
+	as->synced = !err;
+	return err;
+}
 
-		if (ops->set_map)
-			err = ops->set_map(v->vdpa, i, &as->iotlb);
-		else
-			err = vhost_vdpa_push_range(v, as, 0, U64_MAX);
-		if (err)
+static int vhost_vdpa_install_maps(struct vhost_vdpa *v)
+{
+	int err = 0, ret;
+	u32 i;
+
+	/* Every address space, whatever failed before: none stays initial. */
+	for (i = 0; i < v->vdpa->nas; i++) {
+		ret = vhost_vdpa_install_as(v, &v->as[i]);
+		err = err ?: ret;
+	}
+	return err;
+}
+
+/* Before DRIVER_OK: every address space must hold the owner's map. */
+static int vhost_vdpa_maps_ready(struct vhost_vdpa *v)
+{
+	int err;
+	u32 i;
+
+	for (i = 0; i < v->vdpa->nas; i++) {
+		if (v->as[i].synced)
+			continue;
+		/* An incremental parent holds no part of a failed install. */
+		err = vhost_vdpa_install_as(v, &v->as[i]);
+		if (err) {
+			dev_warn_ratelimited(&v->dev,
+					     "not starting: address space %u lacks the owner's map (%d)\n",
+					     i, err);
 			return err;
+		}
 	}
 	return 0;
 }
@@ -381,16 +494,28 @@ static int vhost_vdpa_add_run(struct vhost_vdpa_as *as, u64 iova, u64 pa,
 	return vdpa_iotlb_add(&as->iotlb, iova, iova + len - 1, pa, perm, NULL);
 }
 
+/* The device is still there and still ours after v->lock was dropped. */
+static int vhost_vdpa_still_owner(struct vhost_vdpa *v)
+{
+	if (!v->vdpa)
+		return -ENODEV;
+	return v->mm == current->mm ? 0 : -EPERM;
+}
+
 /*
  * Pin [uaddr, uaddr + size) and enter it at @iova, one entry per physically
  * contiguous run so that a guest backed by huge pages takes few entries.
- * On error, whatever was entered is removed again (and unpinned).
+ * Called with v->lock held, which is dropped while pages are pinned: a
+ * fault may wait on userspace (userfaultfd, FUSE) for ever, and removal
+ * must not wait with it. The caller's map_lock keeps other IOTLB messages
+ * out meanwhile. On error, whatever was entered is removed again.
  */
 static int vhost_vdpa_pin_range(struct vhost_vdpa *v, struct vhost_vdpa_as *as,
 				u64 iova, u64 size, u64 uaddr, u32 perm)
 {
 	unsigned long npages = size >> PAGE_SHIFT, done = 0, added = 0;
 	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	struct mm_struct *mm = current->mm;	/* the owner's, checked */
 	unsigned int gup = FOLL_LONGTERM;
 	unsigned long run_pfn = 0, run_len = 0;
 	u64 run_iova = iova;
@@ -398,27 +523,35 @@ static int vhost_vdpa_pin_range(struct vhost_vdpa *v, struct vhost_vdpa_as *as,
 	int err = 0;
 	long got, i;
 
+	lockdep_assert_held(&v->map_lock);
 	if (perm & VHOST_ACCESS_WO)
 		gup |= FOLL_WRITE;
-	if (atomic64_add_return(npages, &v->mm->pinned_vm) > limit &&
+	if (atomic64_add_return(npages, &mm->pinned_vm) > limit &&
 	    !capable(CAP_IPC_LOCK)) {
-		atomic64_sub(npages, &v->mm->pinned_vm);
+		atomic64_sub(npages, &mm->pinned_vm);
 		return -ENOMEM;
 	}
 
 	pages = (struct page **)__get_free_page(GFP_KERNEL);
 	if (!pages) {
-		atomic64_sub(npages, &v->mm->pinned_vm);
+		atomic64_sub(npages, &mm->pinned_vm);
 		return -ENOMEM;
 	}
 
 	while (done < npages && !err) {
 		got = min_t(unsigned long, npages - done,
 			    PAGE_SIZE / sizeof(*pages));
+		mutex_unlock(&v->lock);
 		got = pin_user_pages_fast(uaddr + ((u64)done << PAGE_SHIFT),
 					  got, gup, pages);
+		mutex_lock(&v->lock);
 		if (got <= 0) {
 			err = got ? got : -EFAULT;
+			break;
+		}
+		err = vhost_vdpa_still_owner(v);
+		if (err) {
+			unpin_user_pages(pages, got);
 			break;
 		}
 		for (i = 0; i < got; i++) {
@@ -467,8 +600,9 @@ static int vhost_vdpa_pin_range(struct vhost_vdpa *v, struct vhost_vdpa_as *as,
 	free_page((unsigned long)pages);
 
 	/* Charge only what stays pinned in the table; the hook uncharges it. */
-	atomic64_sub(npages - added, &v->mm->pinned_vm);
-	if (err)
+	atomic64_sub(npages - added, &mm->pinned_vm);
+	/* A removal meanwhile already emptied the table. */
+	if (err && v->vdpa)
 		vdpa_iotlb_remove(&as->iotlb, iova, iova + size - 1);
 	return err;
 }
@@ -524,6 +658,7 @@ static int vhost_vdpa_iotlb_update(struct vhost_vdpa *v, struct vhost_vdpa_as *a
 {
 	const struct vdpa_config_ops *ops = ops_of(v);
 	u64 last = msg->iova + msg->size - 1;
+	u64 stop;
 	int err;
 
 	if (!msg->size || last < msg->iova ||
@@ -549,25 +684,85 @@ static int vhost_vdpa_iotlb_update(struct vhost_vdpa *v, struct vhost_vdpa_as *a
 	if (err)
 		return err;
 
-	switch (v->dma) {
-	case VHOST_VDPA_DMA_SET_MAP:
-		if (v->in_batch)
+	if (v->dma == VHOST_VDPA_DMA_SET_MAP) {
+		if (v->in_batch) {
+			as->synced = false;	/* BATCH_END pushes it */
 			return 0;
-		err = ops->set_map(v->vdpa, as->asid, &as->iotlb);
-		if (!err)
-			return 0;
-		/* Put back the map without the new range, then drop it. */
-		vdpa_iotlb_remove(&as->iotlb, msg->iova, last);
-		ops->set_map(v->vdpa, as->asid, &as->iotlb);
-		return err;
-	default:
-		err = vhost_vdpa_push_range(v, as, msg->iova, last);
-		if (err) {
-			vhost_vdpa_pull_range(v, as, msg->iova, last);
-			vdpa_iotlb_remove(&as->iotlb, msg->iova, last);
 		}
+		err = ops->set_map(v->vdpa, as->asid, &as->iotlb);
+		if (!err) {
+			vhost_vdpa_unpin_flush(v, as);
+			as->synced = true;
+			return 0;
+		}
+		/*
+		 * The parent's address space is empty now (vdpa.h). Drop the
+		 * new range, but keep its pages until a set_map succeeds, in
+		 * case this parent kept part of it after all.
+		 */
+		if (vhost_vdpa_remove_deferred(as, msg->iova, last))
+			return err;	/* still ours, still pinned */
+		as->synced = !ops->set_map(v->vdpa, as->asid, &as->iotlb);
+		if (as->synced)
+			vhost_vdpa_unpin_flush(v, as);
 		return err;
 	}
+
+	err = vhost_vdpa_push_range(v, as, msg->iova, last, &stop);
+	if (err) {
+		/* Never given: drop; given: take back (a refusal stays pinned). */
+		vdpa_iotlb_remove(&as->iotlb, stop, last);
+		if (stop > msg->iova)
+			vhost_vdpa_pull_range(v, as, msg->iova, stop - 1);
+	}
+	return err;
+}
+
+/*
+ * Incremental parents: take [first, last] back whole entry by whole entry.
+ * A parent is only ever asked to unmap what one map gave it; the part of a
+ * straddling entry that stays is mapped again. Each entry is done in an
+ * order that keeps the table a superset of what the parent reaches.
+ */
+static int vhost_vdpa_unmap_range(struct vhost_vdpa *v, struct vhost_vdpa_as *as,
+				  u64 first, u64 last)
+{
+	struct vdpa_iotlb_map *map;
+	int err;
+
+	while ((map = vdpa_iotlb_first(&as->iotlb, first, last))) {
+		struct vdpa_iotlb_map e = *map;
+		bool lo = e.start < first, hi = e.last > last;
+
+		/* A split entry needs room in our table: make sure first. */
+		if (lo && hi) {
+			err = vdpa_iotlb_reserve(&as->iotlb);
+			if (err)
+				return err;
+		}
+		err = vhost_vdpa_unmap_one(v, as, e.start, e.last);
+		if (err)
+			return err;	/* the parent keeps it: so do we */
+		if (lo)
+			err = vhost_vdpa_map_one(v, as, e.start, first - 1,
+						 e.addr, e.perm, e.opaque);
+		if (!err && hi) {
+			err = vhost_vdpa_map_one(v, as, last + 1, e.last,
+						 e.addr + (last + 1 - e.start),
+						 e.perm, e.opaque);
+			if (err && lo)
+				vhost_vdpa_unmap_one(v, as, e.start, first - 1);
+		}
+		if (err) {
+			/* What should stay could not be given back: drop it too. */
+			vdpa_iotlb_remove(&as->iotlb, e.start, e.last);
+			return err;
+		}
+		/* Cannot fail: whole entry, or room reserved for the split. */
+		vdpa_iotlb_remove(&as->iotlb, max(e.start, first),
+				  min(e.last, last));
+	}
+	return 0;
 }
 
 static int vhost_vdpa_iotlb_invalidate(struct vhost_vdpa *v,
@@ -575,8 +770,6 @@ static int vhost_vdpa_iotlb_invalidate(struct vhost_vdpa *v,
 				       const struct vhost_iotlb_msg *msg)
 {
 	u64 first = msg->iova, last = msg->iova + msg->size - 1;
-	struct vdpa_iotlb_map *map;
-	unsigned int n = 0;
 	int err;
 
 	if (!msg->size || last < first)
@@ -588,32 +781,21 @@ static int vhost_vdpa_iotlb_invalidate(struct vhost_vdpa *v,
 	first = round_down(first, PAGE_SIZE);
 	last |= PAGE_SIZE - 1;
 
-	if (v->dma != VHOST_VDPA_DMA_SET_MAP) {
-		/* The device lets go first, then the pages go. */
-		vhost_vdpa_pull_range(v, as, first, last);
-		return vdpa_iotlb_remove(&as->iotlb, first, last);
-	}
+	if (v->dma != VHOST_VDPA_DMA_SET_MAP)
+		return vhost_vdpa_unmap_range(v, as, first, last);
 
-	/*
-	 * The parent keeps its copy of the table until the next set_map: keep
-	 * the removed pages pinned until it has the new one. Each entry
-	 * gives up at most one piece, so reserve one record per entry.
-	 */
-	for (map = vdpa_iotlb_first(&as->iotlb, first, last); map;
-	     map = vdpa_iotlb_next(map, first, last))
-		n++;
-	err = vhost_vdpa_unpin_reserve(v, n);
-	if (!err) {
-		v->defer_unpin = true;
-		err = vdpa_iotlb_remove(&as->iotlb, first, last);
-		v->defer_unpin = false;
-	}
-	vhost_vdpa_unpin_unreserve(v);
-	if (err || v->in_batch)
+	/* The parent keeps its copy until the next set_map: so do the pins. */
+	err = vhost_vdpa_remove_deferred(as, first, last);
+	if (err)
 		return err;
+	as->synced = false;
+	if (v->in_batch)
+		return 0;
 	err = ops_of(v)->set_map(v->vdpa, as->asid, &as->iotlb);
-	if (!err)
-		vhost_vdpa_unpin_flush(v);
+	if (!err) {
+		vhost_vdpa_unpin_flush(v, as);
+		as->synced = true;
+	}
 	return err;
 }
 
@@ -651,8 +833,9 @@ static int vhost_vdpa_iotlb_msg(struct vhost_vdpa *v, u32 asid,
 		if (v->dma != VHOST_VDPA_DMA_SET_MAP)
 			return 0;
 		err = ops_of(v)->set_map(v->vdpa, asid, &as->iotlb);
+		as->synced = !err;
 		if (!err)
-			vhost_vdpa_unpin_flush(v);
+			vhost_vdpa_unpin_flush(v, as);
 		return err;
 	}
 	return -EINVAL;
@@ -687,6 +870,7 @@ static ssize_t vhost_vdpa_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	if (!copy_from_iter_full(&msg, sizeof(msg), from))
 		return -EFAULT;
 
+	mutex_lock(&v->map_lock);
 	mutex_lock(&v->lock);
 	if (!v->vdpa) {
 		ret = -ENODEV;
@@ -697,6 +881,7 @@ static ssize_t vhost_vdpa_write_iter(struct kiocb *iocb, struct iov_iter *from)
 		ret = vhost_vdpa_iotlb_msg(v, asid, &msg);
 	}
 	mutex_unlock(&v->lock);
+	mutex_unlock(&v->map_lock);
 	if (ret)
 		return ret;
 	return type == VHOST_IOTLB_MSG ? sizeof(struct vhost_msg) :
@@ -882,15 +1067,12 @@ static int vhost_vdpa_set_call(struct vhost_vdpa *v, struct vhost_vdpa_vq *vq,
 	return 0;
 }
 
-static int vhost_vdpa_set_config_call(struct vhost_vdpa *v, int __user *argp)
+static int vhost_vdpa_set_config_call(struct vhost_vdpa *v, const int *fd)
 {
 	struct eventfd_ctx *ctx;
 	struct vdpa_callback cb;
-	int fd;
 
-	if (get_user(fd, argp))
-		return -EFAULT;
-	ctx = vhost_vdpa_eventfd(fd);
+	ctx = vhost_vdpa_eventfd(*fd);
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
 	cb = vhost_vdpa_cb(ctx);
@@ -939,14 +1121,20 @@ static void vhost_vdpa_detach_all(struct vhost_vdpa *v)
 	ops->set_config_cb(v->vdpa, &none);
 }
 
+/*
+ * Forget the owner's maps. A reset emptied the parent's address spaces, but
+ * our IOMMU domain keeps its entries: those are unmapped one by one, and one
+ * the IOMMU keeps stays in the table, pinned, until the domain goes.
+ */
 static void vhost_vdpa_clear_tables(struct vhost_vdpa *v)
 {
 	u32 i;
 
 	for (i = 0; i < v->vdpa->nas; i++) {
-		if (v->dma == VHOST_VDPA_DMA_IOMMU)
+		if (v->domain)
 			vhost_vdpa_pull_range(v, &v->as[i], 0, U64_MAX);
-		vdpa_iotlb_clear(&v->as[i].iotlb);
+		else
+			vdpa_iotlb_clear(&v->as[i].iotlb);
 	}
 }
 
@@ -957,6 +1145,7 @@ static void vhost_vdpa_clear_tables(struct vhost_vdpa *v)
  */
 static int vhost_vdpa_reset_device(struct vhost_vdpa *v, bool drop)
 {
+	u32 i;
 	int err;
 
 	vhost_vdpa_producers(v, false);
@@ -967,7 +1156,12 @@ static int vhost_vdpa_reset_device(struct vhost_vdpa *v, bool drop)
 	}
 	v->in_batch = false;
 	v->suspended = false;
-	vhost_vdpa_unpin_flush(v);
+	for (i = 0; i < v->vdpa->nas; i++) {
+		/* A parent that failed to reset may still be running. */
+		if (!err)
+			vhost_vdpa_unpin_flush(v, &v->as[i]);
+		v->as[i].synced = false;
+	}
 	if (drop || !vhost_vdpa_acked(v, VHOST_BACKEND_F_IOTLB_PERSIST))
 		vhost_vdpa_clear_tables(v);
 	return err;
@@ -979,10 +1173,11 @@ static int vhost_vdpa_reset(struct vhost_vdpa *v, bool drop)
 	int err = vhost_vdpa_reset_device(v, drop);
 	int err2 = vhost_vdpa_install_maps(v);
 
+	/* DRIVER_OK retries it, and is refused while it fails. */
 	if (err2)
-		dev_err(&v->dev, "cannot restore the maps after reset: %d\n",
-			err2);
-	return err ? err : err2;
+		dev_warn(&v->dev, "cannot restore the maps after reset: %d\n",
+			 err2);
+	return err;
 }
 
 static void vhost_vdpa_unbind_mm(struct vhost_vdpa *v)
@@ -1001,12 +1196,19 @@ static void vhost_vdpa_unbind_mm(struct vhost_vdpa *v)
  */
 static void vhost_vdpa_teardown(struct vhost_vdpa *v)
 {
+	u32 i;
+
 	vhost_vdpa_reset_device(v, true);
 	vhost_vdpa_put_eventfds(v);
 	if (v->domain) {
 		iommu_detach_device(v->domain, vdpa_get_dma_dev(v->vdpa));
 		iommu_domain_free(v->domain);
 		v->domain = NULL;
+	}
+	/* What a failed unmap or reset kept pinned goes with the device. */
+	for (i = 0; i < v->vdpa->nas; i++) {
+		vhost_vdpa_unpin_flush(v, &v->as[i]);
+		vdpa_iotlb_clear(&v->as[i].iotlb);
 	}
 	vhost_vdpa_unbind_mm(v);
 }
@@ -1043,12 +1245,10 @@ static u64 vhost_vdpa_offered(struct vhost_vdpa *v)
 }
 
 static long vhost_vdpa_set_backend_features(struct vhost_vdpa *v,
-					    u64 __user *argp)
+					    const u64 *features)
 {
-	u64 f;
+	u64 f = *features;
 
-	if (copy_from_user(&f, argp, sizeof(f)))
-		return -EFAULT;
 	if (f & ~vhost_vdpa_offered(v))
 		return -EOPNOTSUPP;
 	if ((f & BIT_ULL(VHOST_BACKEND_F_DESC_ASID)) &&
@@ -1090,13 +1290,11 @@ static long vhost_vdpa_reset_owner(struct vhost_vdpa *v)
 	return err;
 }
 
-static long vhost_vdpa_set_status(struct vhost_vdpa *v, u8 __user *argp)
+static long vhost_vdpa_set_status(struct vhost_vdpa *v, const u8 *arg)
 {
 	const struct vdpa_config_ops *ops = ops_of(v);
-	u8 status, old;
+	u8 status = *arg, old;
 
-	if (get_user(status, argp))
-		return -EFAULT;
 	old = ops->get_status(v->vdpa);
 	/* Bits only go away through a reset. */
 	if (status && (old & ~status))
@@ -1104,73 +1302,77 @@ static long vhost_vdpa_set_status(struct vhost_vdpa *v, u8 __user *argp)
 	if (!status)
 		return vhost_vdpa_reset(v, false);
 
+	if (status & ~old & VIRTIO_CONFIG_S_DRIVER_OK) {
+		long err = vhost_vdpa_maps_ready(v);
+
+		if (err)
+			return err;
+	}
 	vdpa_set_status(v->vdpa, status);
 	if (status & ~old & VIRTIO_CONFIG_S_DRIVER_OK)
 		vhost_vdpa_producers(v, true);
 	return 0;
 }
 
-static long vhost_vdpa_config_args(struct vhost_vdpa *v,
-				   struct vhost_vdpa_config __user *argp,
-				   struct vhost_vdpa_config *c)
+static long vhost_vdpa_config_check(struct vhost_vdpa *v,
+				    const struct vhost_vdpa_config *c)
 {
-	size_t size = ops_of(v)->get_config_size(v->vdpa);
+	size_t size;
 
-	if (copy_from_user(c, argp, sizeof(*c)))
-		return -EFAULT;
-	if (!c->len || c->off > size || c->len > size - c->off)
+	if (!v->vdpa)
+		return -ENODEV;
+	size = ops_of(v)->get_config_size(v->vdpa);
+	/* As upstream: a bad offset is -EINVAL, a length past the end -E2BIG. */
+	if (!c->len || c->off > size)
 		return -EINVAL;
+	if (c->len > size - c->off)
+		return -E2BIG;
 	return 0;
 }
 
-static long vhost_vdpa_get_config(struct vhost_vdpa *v,
-				  struct vhost_vdpa_config __user *argp)
+/*
+ * GET_CONFIG and SET_CONFIG carry a buffer of their own length: it is
+ * copied from or to userspace with v->lock dropped, as every argument is
+ * (see vhost_vdpa_ioctl()).
+ */
+static long vhost_vdpa_config_ioctl(struct vhost_vdpa *v, unsigned int cmd,
+				    struct vhost_vdpa_config __user *argp)
 {
+	bool set = cmd == VHOST_VDPA_SET_CONFIG;
 	struct vhost_vdpa_config c;
 	long err;
 	u8 *buf;
 
-	err = vhost_vdpa_config_args(v, argp, &c);
+	if (copy_from_user(&c, argp, sizeof(c)))
+		return -EFAULT;
+	mutex_lock(&v->lock);
+	err = vhost_vdpa_config_check(v, &c);
+	mutex_unlock(&v->lock);
 	if (err)
 		return err;
-	buf = kvzalloc(c.len, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	vdpa_get_config(v->vdpa, c.off, buf, c.len);
-	if (copy_to_user(argp->buf, buf, c.len))
+
+	buf = set ? vmemdup_user(argp->buf, c.len) : kvzalloc(c.len, GFP_KERNEL);
+	if (IS_ERR_OR_NULL(buf))
+		return buf ? PTR_ERR(buf) : -ENOMEM;
+	mutex_lock(&v->lock);
+	err = vhost_vdpa_config_check(v, &c);
+	if (!err && set)
+		vdpa_set_config(v->vdpa, c.off, buf, c.len);
+	else if (!err)
+		vdpa_get_config(v->vdpa, c.off, buf, c.len);
+	mutex_unlock(&v->lock);
+	if (!err && !set && copy_to_user(argp->buf, buf, c.len))
 		err = -EFAULT;
 	kvfree(buf);
 	return err;
 }
 
-static long vhost_vdpa_set_config(struct vhost_vdpa *v,
-				  struct vhost_vdpa_config __user *argp)
+static long vhost_vdpa_set_features(struct vhost_vdpa *v, const u64 *features)
 {
-	struct vhost_vdpa_config c;
-	long err;
-	u8 *buf;
-
-	err = vhost_vdpa_config_args(v, argp, &c);
-	if (err)
-		return err;
-	buf = vmemdup_user(argp->buf, c.len);
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-	vdpa_set_config(v->vdpa, c.off, buf, c.len);
-	kvfree(buf);
-	return 0;
-}
-
-static long vhost_vdpa_set_features(struct vhost_vdpa *v, u64 __user *argp)
-{
-	u64 features;
-
 	/* Features are fixed once the device accepted them. */
 	if (ops_of(v)->get_status(v->vdpa) & VIRTIO_CONFIG_S_FEATURES_OK)
 		return -EBUSY;
-	if (copy_from_user(&features, argp, sizeof(features)))
-		return -EFAULT;
-	return vdpa_set_features(v->vdpa, features) ? -EINVAL : 0;
+	return vdpa_set_features(v->vdpa, *features) ? -EINVAL : 0;
 }
 
 static long vhost_vdpa_suspend(struct vhost_vdpa *v, bool suspend)
@@ -1193,11 +1395,6 @@ static long vhost_vdpa_suspend(struct vhost_vdpa *v, bool suspend)
 	if (!err)
 		v->suspended = suspend;
 	return err;
-}
-
-static long vhost_vdpa_put_u32(void __user *argp, u32 val)
-{
-	return put_user(val, (u32 __user *)argp);
 }
 
 /* May the queue's setup change now? Only while the device is not running. */
@@ -1250,14 +1447,15 @@ static long vhost_vdpa_vring_base(struct vhost_vdpa *v, unsigned int cmd,
 }
 
 static long vhost_vdpa_set_vring_addr(struct vhost_vdpa *v, u16 idx,
-				      void __user *argp)
+				      const struct vhost_vring_addr *arg)
 {
-	struct vhost_vring_addr a;
+	struct vhost_vring_addr a = *arg;
 
-	if (copy_from_user(&a, argp, sizeof(a)))
-		return -EFAULT;
-	/* No dirty logging here. */
-	if (a.flags)
+	/*
+	 * As upstream, VHOST_VRING_F_LOG is accepted and means nothing: no
+	 * log can be set up (VHOST_SET_LOG_BASE is refused).
+	 */
+	if (a.flags & ~BIT(VHOST_VRING_F_LOG))
 		return -EOPNOTSUPP;
 	/* The alignments virtio requires of split rings. */
 	if ((a.desc_user_addr & 15) || (a.avail_user_addr & 1) ||
@@ -1271,7 +1469,7 @@ static long vhost_vdpa_set_vring_addr(struct vhost_vdpa *v, u16 idx,
 }
 
 static long vhost_vdpa_vring_ioctl(struct vhost_vdpa *v, unsigned int cmd,
-				   void __user *argp)
+				   void *arg)
 {
 	const struct vdpa_config_ops *ops = ops_of(v);
 	struct vdpa_device *vdpa = v->vdpa;
@@ -1281,12 +1479,11 @@ static long vhost_vdpa_vring_ioctl(struct vhost_vdpa *v, unsigned int cmd,
 	u32 idx;
 
 	/* Every argument starts with the queue (or group) index. */
-	if (get_user(idx, (u32 __user *)argp))
-		return -EFAULT;
+	memcpy(&idx, arg, sizeof(idx));
+	memcpy(&s, arg, sizeof(s));
+	memcpy(&f, arg, sizeof(f));
 
 	if (cmd == VHOST_VDPA_SET_GROUP_ASID) {
-		if (copy_from_user(&s, argp, sizeof(s)))
-			return -EFAULT;
 		if (idx >= vdpa->ngroups || s.num >= vdpa->nas)
 			return -EINVAL;
 		if (!ops->set_group_asid)
@@ -1302,8 +1499,6 @@ static long vhost_vdpa_vring_ioctl(struct vhost_vdpa *v, unsigned int cmd,
 
 	switch (cmd) {
 	case VHOST_SET_VRING_NUM:
-		if (copy_from_user(&s, argp, sizeof(s)))
-			return -EFAULT;
 		if (!s.num || s.num > ops->get_vq_num_max(vdpa) ||
 		    !is_power_of_2(s.num))
 			return -EINVAL;
@@ -1312,23 +1507,19 @@ static long vhost_vdpa_vring_ioctl(struct vhost_vdpa *v, unsigned int cmd,
 		ops->set_vq_num(vdpa, idx, s.num);
 		return 0;
 	case VHOST_SET_VRING_ADDR:
-		return vhost_vdpa_set_vring_addr(v, idx, argp);
+		return vhost_vdpa_set_vring_addr(v, idx, arg);
 	case VHOST_SET_VRING_BASE:
-		if (copy_from_user(&s, argp, sizeof(s)))
-			return -EFAULT;
 		return vhost_vdpa_vring_base(v, cmd, idx, &s);
 	case VHOST_GET_VRING_BASE: {
 		long err = vhost_vdpa_vring_base(v, cmd, idx, &s);
 
 		if (err)
 			return err;
-		return copy_to_user(argp, &s, sizeof(s)) ? -EFAULT : 0;
+		break;
 	}
 	case VHOST_SET_VRING_KICK:
 	case VHOST_SET_VRING_CALL:
 	case VHOST_SET_VRING_ERR:
-		if (copy_from_user(&f, argp, sizeof(f)))
-			return -EFAULT;
 		if (cmd == VHOST_SET_VRING_KICK)
 			return vhost_vdpa_set_kick(v, vq, f.fd);
 		if (cmd == VHOST_SET_VRING_CALL)
@@ -1344,16 +1535,12 @@ static long vhost_vdpa_vring_ioctl(struct vhost_vdpa *v, unsigned int cmd,
 			return 0;
 		}
 	case VHOST_SET_VRING_BUSYLOOP_TIMEOUT:
-		if (copy_from_user(&s, argp, sizeof(s)))
-			return -EFAULT;
 		vq->busyloop_timeout = s.num;
 		return 0;
 	case VHOST_GET_VRING_BUSYLOOP_TIMEOUT:
 		s.num = vq->busyloop_timeout;
 		break;
 	case VHOST_VDPA_SET_VRING_ENABLE:
-		if (copy_from_user(&s, argp, sizeof(s)))
-			return -EFAULT;
 		ops->set_vq_ready(vdpa, idx, !!s.num);
 		return 0;
 	case VHOST_VDPA_GET_VRING_GROUP:
@@ -1378,7 +1565,8 @@ static long vhost_vdpa_vring_ioctl(struct vhost_vdpa *v, unsigned int cmd,
 	default:
 		return -ENOTTY;
 	}
-	return copy_to_user(argp, &s, sizeof(s)) ? -EFAULT : 0;
+	memcpy(arg, &s, sizeof(s));
+	return 0;
 }
 
 static bool vhost_vdpa_is_vring_cmd(unsigned int cmd)
@@ -1403,12 +1591,24 @@ static bool vhost_vdpa_is_vring_cmd(unsigned int cmd)
 	return false;
 }
 
+/* An ioctl's argument, in kernel memory; the largest is vhost_vring_addr. */
+union vhost_vdpa_arg {
+	u8 u8;
+	u16 u16;
+	u32 u32;
+	u64 u64;
+	int fd;
+	struct vhost_vring_state state;
+	struct vhost_vring_file file;
+	struct vhost_vring_addr addr;
+	struct vhost_vdpa_iova_range range;
+};
+
 static long vhost_vdpa_do_ioctl(struct vhost_vdpa *v, unsigned int cmd,
-				void __user *argp)
+				union vhost_vdpa_arg *arg)
 {
 	const struct vdpa_config_ops *ops = ops_of(v);
 	struct vdpa_device *vdpa = v->vdpa;
-	struct vdpa_iova_range r;
 	long err;
 
 	/*
@@ -1419,7 +1619,7 @@ static long vhost_vdpa_do_ioctl(struct vhost_vdpa *v, unsigned int cmd,
 	 */
 	if (vhost_vdpa_is_vring_cmd(cmd)) {
 		err = vhost_vdpa_owner_check(v);
-		return err ? err : vhost_vdpa_vring_ioctl(v, cmd, argp);
+		return err ? err : vhost_vdpa_vring_ioctl(v, cmd, arg);
 	}
 
 	switch (cmd) {
@@ -1428,43 +1628,48 @@ static long vhost_vdpa_do_ioctl(struct vhost_vdpa *v, unsigned int cmd,
 	case VHOST_RESET_OWNER:
 		return vhost_vdpa_reset_owner(v);
 	case VHOST_GET_FEATURES:
-		return put_user(ops->get_device_features(vdpa),
-				(u64 __user *)argp);
+		arg->u64 = ops->get_device_features(vdpa);
+		return 0;
 	case VHOST_SET_FEATURES:
-		return vhost_vdpa_set_features(v, argp);
+		return vhost_vdpa_set_features(v, &arg->u64);
 	case VHOST_GET_BACKEND_FEATURES:
-		return put_user(vhost_vdpa_offered(v), (u64 __user *)argp);
+		arg->u64 = vhost_vdpa_offered(v);
+		return 0;
 	case VHOST_SET_BACKEND_FEATURES:
-		return vhost_vdpa_set_backend_features(v, argp);
+		return vhost_vdpa_set_backend_features(v, &arg->u64);
 	case VHOST_SET_MEM_TABLE:
 		/* Memory comes as IOTLB messages; a table would be ignored. */
 		err = vhost_vdpa_owner_check(v);
 		return err ? err : -EOPNOTSUPP;
 	case VHOST_VDPA_GET_DEVICE_ID:
-		return vhost_vdpa_put_u32(argp, ops->get_device_id(vdpa));
+		arg->u32 = ops->get_device_id(vdpa);
+		return 0;
 	case VHOST_VDPA_GET_STATUS:
-		return put_user(ops->get_status(vdpa), (u8 __user *)argp);
+		arg->u8 = ops->get_status(vdpa);
+		return 0;
 	case VHOST_VDPA_SET_STATUS:
-		return vhost_vdpa_set_status(v, argp);
-	case VHOST_VDPA_GET_CONFIG:
-		return vhost_vdpa_get_config(v, argp);
-	case VHOST_VDPA_SET_CONFIG:
-		return vhost_vdpa_set_config(v, argp);
+		return vhost_vdpa_set_status(v, &arg->u8);
 	case VHOST_VDPA_GET_VRING_NUM:
-		return put_user(ops->get_vq_num_max(vdpa), (u16 __user *)argp);
+		arg->u16 = ops->get_vq_num_max(vdpa);
+		return 0;
 	case VHOST_VDPA_SET_CONFIG_CALL:
-		return vhost_vdpa_set_config_call(v, argp);
+		return vhost_vdpa_set_config_call(v, &arg->fd);
 	case VHOST_VDPA_GET_IOVA_RANGE:
-		r = v->range;
-		return copy_to_user(argp, &r, sizeof(r)) ? -EFAULT : 0;
+		arg->range.first = v->range.first;
+		arg->range.last = v->range.last;
+		return 0;
 	case VHOST_VDPA_GET_CONFIG_SIZE:
-		return vhost_vdpa_put_u32(argp, ops->get_config_size(vdpa));
+		arg->u32 = ops->get_config_size(vdpa);
+		return 0;
 	case VHOST_VDPA_GET_AS_NUM:
-		return vhost_vdpa_put_u32(argp, vdpa->nas);
+		arg->u32 = vdpa->nas;
+		return 0;
 	case VHOST_VDPA_GET_VQS_COUNT:
-		return vhost_vdpa_put_u32(argp, vdpa->nvqs);
+		arg->u32 = vdpa->nvqs;
+		return 0;
 	case VHOST_VDPA_GET_GROUP_NUM:
-		return vhost_vdpa_put_u32(argp, vdpa->ngroups);
+		arg->u32 = vdpa->ngroups;
+		return 0;
 	case VHOST_VDPA_SUSPEND:
 		return vhost_vdpa_suspend(v, true);
 	case VHOST_VDPA_RESUME:
@@ -1473,18 +1678,85 @@ static long vhost_vdpa_do_ioctl(struct vhost_vdpa *v, unsigned int cmd,
 	return -ENOTTY;
 }
 
+/*
+ * Which way an ioctl's argument goes. The direction bits of the numbers
+ * cannot be trusted for this (GET_VRING_BUSYLOOP_TIMEOUT is _IOW, and
+ * writes back), so the list is explicit; the size is the number's.
+ */
+static void vhost_vdpa_arg_dir(unsigned int cmd, bool *in, bool *out)
+{
+	*in = false;
+	*out = false;
+	switch (cmd) {
+	case VHOST_GET_VRING_BASE:
+	case VHOST_GET_VRING_BUSYLOOP_TIMEOUT:
+	case VHOST_VDPA_GET_VRING_GROUP:
+	case VHOST_VDPA_GET_VRING_DESC_GROUP:
+	case VHOST_VDPA_GET_VRING_SIZE:
+		*in = true;
+		fallthrough;
+	case VHOST_GET_FEATURES:
+	case VHOST_GET_BACKEND_FEATURES:
+	case VHOST_VDPA_GET_DEVICE_ID:
+	case VHOST_VDPA_GET_STATUS:
+	case VHOST_VDPA_GET_VRING_NUM:
+	case VHOST_VDPA_GET_IOVA_RANGE:
+	case VHOST_VDPA_GET_CONFIG_SIZE:
+	case VHOST_VDPA_GET_AS_NUM:
+	case VHOST_VDPA_GET_VQS_COUNT:
+	case VHOST_VDPA_GET_GROUP_NUM:
+		*out = true;
+		break;
+	case VHOST_SET_FEATURES:
+	case VHOST_SET_BACKEND_FEATURES:
+	case VHOST_VDPA_SET_STATUS:
+	case VHOST_VDPA_SET_CONFIG_CALL:
+	case VHOST_SET_VRING_NUM:
+	case VHOST_SET_VRING_ADDR:
+	case VHOST_SET_VRING_BASE:
+	case VHOST_SET_VRING_KICK:
+	case VHOST_SET_VRING_CALL:
+	case VHOST_SET_VRING_ERR:
+	case VHOST_SET_VRING_BUSYLOOP_TIMEOUT:
+	case VHOST_VDPA_SET_VRING_ENABLE:
+	case VHOST_VDPA_SET_GROUP_ASID:
+		*in = true;
+		break;
+	}
+}
+
+/*
+ * Arguments are copied in before v->lock is taken and out after it is
+ * dropped: a fault on user memory (userfaultfd, FUSE) may wait on
+ * userspace for ever, and removal, which takes v->lock, must not.
+ */
 static long vhost_vdpa_ioctl(struct file *file, unsigned int cmd,
-			     unsigned long arg)
+			     unsigned long uarg)
 {
 	struct vhost_vdpa *v = file->private_data;
+	void __user *argp = (void __user *)uarg;
+	union vhost_vdpa_arg arg = {};
+	size_t size = _IOC_SIZE(cmd);
+	bool in, out;
 	long ret;
+
+	if (cmd == VHOST_VDPA_GET_CONFIG || cmd == VHOST_VDPA_SET_CONFIG)
+		return vhost_vdpa_config_ioctl(v, cmd, argp);
+	vhost_vdpa_arg_dir(cmd, &in, &out);
+	if ((in || out) && size > sizeof(arg))
+		return -ENOTTY;
+	if (in && copy_from_user(&arg, argp, size))
+		return -EFAULT;
 
 	mutex_lock(&v->lock);
 	if (v->vdpa)
-		ret = vhost_vdpa_do_ioctl(v, cmd, (void __user *)arg);
+		ret = vhost_vdpa_do_ioctl(v, cmd, &arg);
 	else
 		ret = -ENODEV;
 	mutex_unlock(&v->lock);
+
+	if (!ret && out && copy_to_user(argp, &arg, size))
+		ret = -EFAULT;
 	return ret;
 }
 
@@ -1581,10 +1853,16 @@ static int vhost_vdpa_open_locked(struct vhost_vdpa *v, struct file *file)
 	for (i = 0; i < vdpa->nvqs; i++)
 		v->vqs[i].idx = i;
 	for (i = 0; i < vdpa->nas; i++) {
-		vdpa_iotlb_init(&v->as[i].iotlb, max_iotlb_entries,
+		struct vhost_vdpa_as *as = &v->as[i];
+
+		/* The parent's limit is ours: it never refuses for room. */
+		vdpa_iotlb_init(&as->iotlb,
+				min_not_zero(max_iotlb_entries, vdpa->max_mappings),
 				vhost_vdpa_iotlb_release);
-		v->as[i].v = v;
-		v->as[i].asid = i;
+		INIT_LIST_HEAD(&as->unpin_free);
+		INIT_LIST_HEAD(&as->unpin_pending);
+		as->v = v;
+		as->asid = i;
 	}
 
 	if (ops->dma_map && !(prefer_set_map && ops->set_map))
@@ -1699,6 +1977,7 @@ static void vhost_vdpa_release_dev(struct device *dev)
 	struct vhost_vdpa *v = container_of(dev, struct vhost_vdpa, dev);
 
 	ida_free(&vhost_vdpa_ida, v->minor);
+	mutex_destroy(&v->map_lock);
 	mutex_destroy(&v->lock);
 	mutex_destroy(&v->db_lock);
 	kfree(v);
@@ -1727,11 +2006,10 @@ static int vhost_vdpa_probe(struct vdpa_device *vdpa)
 	v->minor = minor;
 	v->vdpa = vdpa;
 	v->db_vdpa = vdpa;
+	mutex_init(&v->map_lock);
 	mutex_init(&v->lock);
 	mutex_init(&v->db_lock);
 	init_waitqueue_head(&v->read_wait);
-	INIT_LIST_HEAD(&v->unpin_free);
-	INIT_LIST_HEAD(&v->unpin_pending);
 
 	device_initialize(&v->dev);
 	v->dev.class = &vhost_vdpa_class;
