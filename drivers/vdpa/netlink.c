@@ -393,16 +393,20 @@ static int vdpa_nl_dev_del_doit(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&vdpa_mgmt_lock);
 	mutex_lock(&vdpa_dev_lock);
 	vdev = vdpa_nl_find_device(info);
+	/*
+	 * Only vdpa_dev_lock keeps a device without a management device: its
+	 * parent may unregister it any time. One with a management device is
+	 * only deleted under vdpa_mgmt_lock, which we hold.
+	 */
+	mdev = IS_ERR(vdev) ? NULL : vdev->mdev;
 	mutex_unlock(&vdpa_dev_lock);
-	/* only the management path deletes, and we hold its lock: vdev stays */
 	if (IS_ERR(vdev)) {
 		err = PTR_ERR(vdev);
-	} else if (!vdev->mdev) {
+	} else if (!mdev) {
 		NL_SET_ERR_MSG(info->extack,
 			       "device was not created by a management device");
 		err = -EOPNOTSUPP;
 	} else {
-		mdev = vdev->mdev;
 		mdev->ops->dev_del(mdev, vdev);
 	}
 	mutex_unlock(&vdpa_mgmt_lock);
@@ -832,12 +836,13 @@ static int vdpa_nl_attr_set_doit(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&vdpa_mgmt_lock);
 	mutex_lock(&vdpa_dev_lock);
 	vdev = vdpa_nl_find_device(info);
+	/* As in dev_del: vdev is safe after the unlock only if mdev is set. */
+	mdev = IS_ERR(vdev) ? NULL : vdev->mdev;
 	mutex_unlock(&vdpa_dev_lock);
 	if (IS_ERR(vdev)) {
 		err = PTR_ERR(vdev);
 		goto out;
 	}
-	mdev = vdev->mdev;
 	if (!mdev || !mdev->ops->dev_set_attr) {
 		NL_SET_ERR_MSG(info->extack,
 			       "device does not support changing attributes");
