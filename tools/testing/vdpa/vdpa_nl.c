@@ -10,6 +10,9 @@
  *
  * libc only, so it links statically into the test initramfs.
  *
+ * VDPA_FAIL_NTH=N makes the N-th fault-injection point of the request
+ * fail (see fail_nth.h), for the fault-injection test.
+ *
  * Output: attributes of every reply as "name value" lines on stdout, exit 0;
  * on a kernel error "error: <strerror> (errno N): <extack message>" on
  * stderr, exit 1; on a usage error a message on stderr, exit 2.
@@ -29,6 +32,8 @@
 #include <linux/netlink.h>
 #include <linux/types.h>
 #include <linux/vdpa.h>
+
+#include "fail_nth.h"
 
 /* The kernel's type names, so the code reads like the kernel it tests. */
 typedef __u8 u8;
@@ -133,6 +138,7 @@ struct req {
 		unsigned char bytes[REQ_SIZE];
 	} buf;
 	int fd;
+	bool fail_nth;	/* arm fail-nth for this request (fail_nth.h) */
 };
 
 static u32 last_seq;
@@ -581,8 +587,12 @@ static int transact(struct req *r,
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 	ssize_t n;
 
+	if (r->fail_nth)
+		fail_nth_arm();
 	n = sendto(r->fd, r->buf.bytes, r->buf.nlh.nlmsg_len, 0,
 		   (struct sockaddr *)&kernel, sizeof(kernel));
+	if (r->fail_nth)
+		fail_nth_disarm();
 	if (n < 0)
 		sys_error("sendto");
 
@@ -771,5 +781,6 @@ int main(int argc, char **argv)
 	setsockopt(r.fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 
 	r.buf.nlh.nlmsg_type = resolve_family(r.fd);
+	r.fail_nth = true;
 	return transact(&r, print_cb, NULL) ? 1 : 0;
 }

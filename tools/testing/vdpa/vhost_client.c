@@ -8,6 +8,17 @@
  *   vhost_client memlock DEV                     maps beyond RLIMIT_MEMLOCK
  *   vhost_client hold DEV FLAG [batch] [-m MAC]   run, wait for FLAG, expect ENODEV
  *   vhost_client send DEV MAC [-n FRAMES] [-D]   transmit frames to MAC on a NIC
+ *   vhost_client dma DEV unmap|identity          the device reaches nothing
+ *                                                the owner did not map
+ *   vhost_client stuck DEV FLAG                  calls stuck on userspace page
+ *                                                faults; removal must not wait
+ *   vhost_client dma DEV keep|reinstall FN       the same when the parent's
+ *                                                unmap or map fails (debug
+ *                                                kernel: fail_function)
+ *
+ * With VDPA_FAIL_NTH=N and VDPA_FAIL_AT=open|update|driver_ok, "net" makes
+ * the N-th fault-injection point of that one call fail (fail_nth.h); if
+ * the call then fails, it says "failed cleanly" and stops, exit 0.
  *
  * -1: IOTLB messages in the v1 layout (no MSG_V2); -p: ask for IOTLB_PERSIST
  * and reset the device between two runs without mapping again; -D: the
@@ -24,6 +35,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -34,16 +46,20 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <linux/userfaultfd.h>
 #include <linux/vhost.h>
 #include <linux/virtio_blk.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_ids.h>
 #include <linux/virtio_net.h>
 #include <linux/virtio_ring.h>
+
+#include "fail_nth.h"
 
 /* Newer than the libc headers of Debian 12 (6.1): values from 6.12's uapi. */
 #ifndef VHOST_BACKEND_F_IOTLB_PERSIST
@@ -107,6 +123,23 @@ struct dev {
 	struct vq vq[3];
 };
 
+/* Arm fail-nth if the test asked for this call (VDPA_FAIL_AT). */
+static int fail_at(const char *call)
+{
+	const char *at = getenv("VDPA_FAIL_AT");
+
+	return at && !strcmp(at, call) && fail_nth_arm();
+}
+
+/* After an armed call that returned @ret: stop if the injection failed it. */
+static void fail_done(int armed, const char *call, int ret)
+{
+	if (!armed || !fail_nth_disarm() || ret >= 0)
+		return;
+	printf("%s failed cleanly: %s\n", call, strerror(errno));
+	exit(0);
+}
+
 static uint64_t iova_of(struct dev *d, const void *p)
 {
 	return IOVA_BASE + ((const uint8_t *)p - d->mem);
@@ -153,12 +186,16 @@ static int iotlb_msg(struct dev *d, uint32_t asid, uint8_t type, uint64_t iova,
 
 static void map_all(struct dev *d)
 {
-	int err;
+	int err, armed;
 
 	err = iotlb_msg(d, 0, VHOST_IOTLB_BATCH_BEGIN, 0, 0, 0, 0);
-	if (!err)
+	if (!err) {
+		armed = fail_at("update");
 		err = iotlb_msg(d, 0, VHOST_IOTLB_UPDATE, IOVA_BASE, MEM_SIZE,
 				(uintptr_t)d->mem, VHOST_ACCESS_RW);
+		errno = -err;
+		fail_done(armed, "update", err);
+	}
 	if (!err)
 		err = iotlb_msg(d, 0, VHOST_IOTLB_BATCH_END, 0, 0, 0, 0);
 	if (err)
@@ -196,9 +233,12 @@ static void dev_open(struct dev *d, const char *path, uint32_t want_id,
 {
 	uint64_t offered, dev_features;
 	uint32_t id;
+	int armed;
 
 	memset(d, 0, sizeof(*d));
+	armed = fail_at("open");
 	d->fd = open(path, O_RDWR);
+	fail_done(armed, "open", d->fd);
 	if (d->fd < 0)
 		die("open %s: %s", path, strerror(errno));
 	xioctl(d->fd, VHOST_VDPA_GET_DEVICE_ID, &id);
@@ -487,6 +527,18 @@ static int cmd_net(const char *path, unsigned int frames, int v1, int persist)
 		}
 		vq_setup(&d, 0);
 		vq_setup(&d, 1);
+		{
+			uint8_t st = VIRTIO_CONFIG_S_ACKNOWLEDGE |
+				     VIRTIO_CONFIG_S_DRIVER |
+				     VIRTIO_CONFIG_S_FEATURES_OK |
+				     VIRTIO_CONFIG_S_DRIVER_OK;
+			int armed = fail_at("driver_ok");
+
+			ret = ioctl(d.fd, VHOST_VDPA_SET_STATUS, &st);
+			fail_done(armed, "driver_ok", ret);
+			if (ret)
+				die("DRIVER_OK: %s", strerror(errno));
+		}
 		set_status(&d, VIRTIO_CONFIG_S_ACKNOWLEDGE |
 			   VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK |
 			   VIRTIO_CONFIG_S_DRIVER_OK);
@@ -801,8 +853,12 @@ static int cmd_bad(const char *path)
 	expect("SET_VRING_KICK", ioctl(d.fd, VHOST_SET_VRING_KICK, &f), 0);
 	close(efd);	/* we still hold it: the device must not care */
 	a.index = 0;
+	/* As upstream: the log flag is taken (and means nothing yet). */
 	a.flags = 1 << VHOST_VRING_F_LOG;
 	expect("SET_VRING_ADDR with logging",
+	       ioctl(d.fd, VHOST_SET_VRING_ADDR, &a), 0);
+	a.flags = 1 << 1;
+	expect("SET_VRING_ADDR with an unknown flag",
 	       ioctl(d.fd, VHOST_SET_VRING_ADDR, &a), EOPNOTSUPP);
 	a.flags = 0;
 	a.desc_user_addr = 8;
@@ -825,7 +881,11 @@ static int cmd_bad(const char *path)
 	cfg.off = 0;
 	cfg.len = 0x10000;
 	expect("SET_CONFIG too long", ioctl(d.fd, VHOST_VDPA_SET_CONFIG, &cfg),
-	       EINVAL);
+	       E2BIG);
+	cfg.off = 4;
+	cfg.len = 0xfffffff0;
+	expect("GET_CONFIG length wrapping past the end",
+	       ioctl(d.fd, VHOST_VDPA_GET_CONFIG, &cfg), E2BIG);
 
 	/* Status only grows, except through reset. */
 	st = VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER;
@@ -1049,6 +1109,565 @@ static int cmd_hold(const char *path, const char *flag, int batch,
 	return failures ? 1 : 0;
 }
 
+/* ---- dma: the device reaches only what the owner mapped ---------------- */
+
+/*
+ * Both checks are made by DMA: a descriptor that points where the device
+ * must not reach is offered and kicked, and the device must not read it
+ * (no frame comes back, the data around it is untouched, the device
+ * reports NEEDS_RESET because it could not read). Ring memory is one 2 MiB
+ * huge page, so its IOVA range is one table entry that can be split, and
+ * its physical address is known (/proc/self/pagemap, as root).
+ */
+
+#define HUGE_SIZE	(2UL << 20)
+#define FILL_IOVA	0x80000000ULL
+
+static uint64_t phys_of(const void *p)
+{
+	uint64_t ent;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	if (fd < 0 || pread(fd, &ent, 8, ((uintptr_t)p / PAGE) * 8) != 8)
+		die("pagemap: %s", strerror(errno));
+	close(fd);
+	if (!(ent & (1ULL << 63)) || !(ent & ((1ULL << 55) - 1)))
+		die("pagemap gives no frame (not root?)");
+	return (ent & ((1ULL << 55) - 1)) * PAGE + (uintptr_t)p % PAGE;
+}
+
+/* Open a net device whose ring memory is a locked huge page. */
+static void dma_open(struct dev *d, const char *path, uint64_t backend)
+{
+	void *h;
+
+	dev_open(d, path, VIRTIO_ID_NET, backend,
+		 (1ULL << VIRTIO_F_VERSION_1) |
+		 (1ULL << VIRTIO_F_ACCESS_PLATFORM));
+	h = mmap(NULL, HUGE_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_POPULATE, -1, 0);
+	if (h == MAP_FAILED)
+		die("huge page: %s (nr_hugepages set?)", strerror(errno));
+	if (mlock(h, HUGE_SIZE))
+		die("mlock: %s", strerror(errno));
+	munmap(d->mem, MEM_SIZE);
+	d->mem = h;
+}
+
+/* The status once the device had time to act on a kick. */
+static uint8_t settle_status(struct dev *d)
+{
+	uint8_t st;
+
+	usleep(500000);
+	xioctl(d->fd, VHOST_VDPA_GET_STATUS, &st);
+	return st;
+}
+
+/*
+ * Loop one frame from @f (already filled) through a running net device
+ * whose RX queue has buffers; returns 0 if it came back intact.
+ */
+static int loop_one(struct dev *d, struct frame *f)
+{
+	struct vq *tx = &d->vq[1], *rx = &d->vq[0];
+	uint32_t len = sizeof(*f), rlen, tlen;
+	int w = 0, ok;
+	void *b = f;
+	uint8_t *got;
+	int id;
+
+	vq_add(d, tx, 1, &b, &len, &w);
+	vq_kick(tx, 1);
+	id = vq_wait(rx, &rlen, 2000);
+	if (id < 0 || vq_wait(tx, &tlen, 2000) < 0)
+		return -1;
+	got = d->mem + (rx->desc[id].addr - IOVA_BASE);
+	ok = rlen == sizeof(*f) &&
+	     !memcmp(got + sizeof(f->hdr), (uint8_t *)f + sizeof(f->hdr),
+		     sizeof(*f) - sizeof(f->hdr));
+	/* Give the buffer back for the next frame. */
+	b = got;
+	len = BUF_SIZE;
+	w = 1;
+	vq_add(d, rx, 1, &b, &len, &w);
+	vq_kick(rx, 0);
+	return ok ? 0 : -1;
+}
+
+/*
+ * Offer one TX frame at @f (already filled) and check that the device does
+ * not read it: nothing comes back on RX, and the device gives up on it.
+ */
+static void expect_unreachable(struct dev *d, const char *what, void *f)
+{
+	struct vq *tx = &d->vq[1];
+	uint32_t len = sizeof(struct frame), rlen;
+	int w = 0, id;
+
+	vq_add(d, tx, 1, &f, &len, &w);
+	vq_kick(tx, 1);
+	id = vq_wait(&d->vq[0], &rlen, 1000);
+	expect(what, id < 0 ? 0 : -EIO, 0);
+	expect("the device reports it could not read",
+	       settle_status(d) & VIRTIO_CONFIG_S_NEEDS_RESET ? 0 : -EIO, 0);
+}
+
+/*
+ * Sequence 1: an invalidate the tables cannot carry out must fail and keep
+ * the pages mapped and pinned; one they can must stop the device reading.
+ */
+static int dma_unmap(const char *path)
+{
+	uint64_t backend = (1ULL << VHOST_BACKEND_F_IOTLB_MSG_V2) |
+			   (1ULL << VHOST_BACKEND_F_IOTLB_BATCH);
+	uint8_t mac[6] = { 2, 0, 0, 0, 0, 1 };
+	unsigned int i, entries = 0;
+	struct frame *victim;
+	long pin_full, pin;
+	uint8_t *fill;
+	struct dev d;
+	int err;
+
+	dma_open(&d, path, backend);
+	if (iotlb_msg(&d, 0, VHOST_IOTLB_UPDATE, IOVA_BASE, HUGE_SIZE,
+		      (uintptr_t)d.mem, VHOST_ACCESS_RW))
+		die("map the huge page: %s", strerror(errno));
+	vq_setup(&d, 0);
+	vq_setup(&d, 1);
+	set_status(&d, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+		   VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
+	if (net_run(&d, mac, 3))
+		die("frames did not loop before the test");
+
+	/* Fill the table with single pages until it refuses. */
+	fill = mmap(NULL, 4096 * PAGE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (fill == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	for (i = 0; i < 4096; i++) {
+		err = iotlb_msg(&d, 0, VHOST_IOTLB_UPDATE,
+				FILL_IOVA + 2 * i * PAGE, PAGE,
+				(uintptr_t)fill + i * PAGE, VHOST_ACCESS_RO);
+		if (err)
+			break;
+		entries++;
+	}
+	printf("table full after %u more entries (%s)\n", entries,
+	       strerror(-err));
+	expect("the table's limit answers", err, ENOSPC);
+
+	/* A page in the middle of the huge page's entry: a split. */
+	victim = (struct frame *)(d.mem + HUGE_SIZE / 2);
+	pin_full = vm_pinned_kb();
+	err = iotlb_msg(&d, 0, VHOST_IOTLB_INVALIDATE, iova_of(&d, victim),
+			PAGE, 0, 0);
+	expect("INVALIDATE that splits an entry of a full table", err, ENOSPC);
+	pin = vm_pinned_kb();
+	printf("VmPin %ld kB before, %ld kB after the failed invalidate\n",
+	       pin_full, pin);
+	expect("pins kept by the failed invalidate", pin == pin_full ? 0 : -EIO,
+	       0);
+	/* It is still mapped, and the owner was told so: it is still read. */
+	fill_frame(victim, mac, 98);
+	expect("a frame in the page is still sent", loop_one(&d, victim), 0);
+
+	/* Room for the split, then the invalidate goes through. */
+	expect("INVALIDATE of a whole entry",
+	       iotlb_msg(&d, 0, VHOST_IOTLB_INVALIDATE, FILL_IOVA, PAGE, 0, 0),
+	       0);
+	expect("INVALIDATE that splits an entry",
+	       iotlb_msg(&d, 0, VHOST_IOTLB_INVALIDATE, iova_of(&d, victim),
+			 PAGE, 0, 0), 0);
+	pin = vm_pinned_kb();
+	printf("VmPin %ld kB after unmapping a page and a fill entry\n", pin);
+	expect("the two pages are unpinned", pin == pin_full - 8 ? 0 : -EIO, 0);
+
+	fill_frame(victim, mac, 99);
+	expect_unreachable(&d, "a frame in the unmapped page is not sent",
+			   victim);
+	printf("%d failure(s)\n", failures);
+	dev_close(&d);
+	return failures ? 1 : 0;
+}
+
+/*
+ * Sequence 2: after a reset that had to install a persistent map, an
+ * address space the owner never mapped must be empty, not physical memory.
+ * The rings and the frame are described by their physical addresses and
+ * group 0 moved to address space 1; the device must read none of it.
+ */
+static int dma_identity(const char *path)
+{
+	uint64_t backend = (1ULL << VHOST_BACKEND_F_IOTLB_MSG_V2) |
+			   (1ULL << VHOST_BACKEND_F_IOTLB_BATCH) |
+			   (1ULL << VHOST_BACKEND_F_IOTLB_ASID) |
+			   (1ULL << VHOST_BACKEND_F_IOTLB_PERSIST);
+	uint64_t features = (1ULL << VIRTIO_F_VERSION_1) |
+			    (1ULL << VIRTIO_F_ACCESS_PLATFORM);
+	uint8_t mac[6] = { 2, 0, 0, 0, 0, 1 }, zero = 0, st;
+	struct vhost_vring_state s = { .index = 0, .num = 1 };
+	unsigned int i, entries = 0;
+	uint8_t *fill, *copy;
+	struct frame *f;
+	uint64_t pa;
+	struct dev d;
+	int err = 0;
+
+	dma_open(&d, path, backend);
+	if (d.backend != backend)
+		die("backend features 0x%llx lack IOTLB_ASID or IOTLB_PERSIST",
+		    (unsigned long long)d.backend);
+	pa = phys_of(d.mem);
+	printf("ring memory at physical %#llx\n", (unsigned long long)pa);
+
+	/* A persistent map, with a batch larger than the parent takes. */
+	fill = mmap(NULL, 4096 * PAGE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (fill == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	iotlb_msg(&d, 0, VHOST_IOTLB_BATCH_BEGIN, 0, 0, 0, 0);
+	if (iotlb_msg(&d, 0, VHOST_IOTLB_UPDATE, IOVA_BASE, HUGE_SIZE,
+		      (uintptr_t)d.mem, VHOST_ACCESS_RW))
+		die("map the huge page: %s", strerror(errno));
+	for (i = 0; i < 4096; i++) {
+		err = iotlb_msg(&d, 0, VHOST_IOTLB_UPDATE,
+				FILL_IOVA + 2 * i * PAGE, PAGE,
+				(uintptr_t)fill + i * PAGE, VHOST_ACCESS_RO);
+		if (err)
+			break;
+		entries++;
+	}
+	printf("batch took %u entries (%s)\n", entries, strerror(-err));
+	err = iotlb_msg(&d, 0, VHOST_IOTLB_BATCH_END, 0, 0, 0, 0);
+	printf("BATCH_END: %s\n", strerror(-err));
+
+	/* Reset: the persistent map is installed again (or fails to be). */
+	xioctl(d.fd, VHOST_VDPA_SET_STATUS, &zero);
+	set_status(&d, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
+	xioctl(d.fd, VHOST_SET_FEATURES, &features);
+	set_status(&d, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+		   VIRTIO_CONFIG_S_FEATURES_OK);
+
+	/* Group 0 (the data queues) to address space 1, never mapped. */
+	xioctl(d.fd, VHOST_VDPA_SET_GROUP_ASID, &s);
+	memset(d.mem, 0, HUGE_SIZE);
+	d.mem_used = 0;
+	memset(d.vq, 0, sizeof(d.vq));
+	vq_setup(&d, 0);
+	vq_setup(&d, 1);
+	/* Every address the device is given is a physical one. */
+	for (i = 0; i < 2; i++) {
+		struct vhost_vring_addr a = { .index = i };
+		struct vq *q = &d.vq[i];
+
+		a.desc_user_addr = pa + ((uint8_t *)q->desc - d.mem);
+		a.avail_user_addr = pa + ((uint8_t *)q->avail - d.mem);
+		a.used_user_addr = pa + ((uint8_t *)q->used - d.mem);
+		xioctl(d.fd, VHOST_SET_VRING_ADDR, &a);
+	}
+	f = alloc_mem(&d, sizeof(*f), 64);
+	fill_frame(f, mac, 7);
+	copy = alloc_mem(&d, BUF_SIZE, 64);
+	memset(copy, 0x5a, BUF_SIZE);
+	for (i = 0; i < QSIZE / 3; i++) {
+		struct vring_desc *rx = &d.vq[0].desc[i * 3];
+
+		rx->addr = pa + (copy - d.mem);
+		rx->len = BUF_SIZE;
+		rx->flags = VRING_DESC_F_WRITE;
+		d.vq[0].avail->ring[i] = i * 3;
+	}
+	d.vq[0].avail_idx = QSIZE / 3;
+	d.vq[0].avail->idx = d.vq[0].avail_idx;
+	d.vq[1].desc[0].addr = pa + ((uint8_t *)f - d.mem);
+	d.vq[1].desc[0].len = sizeof(*f);
+	d.vq[1].avail->ring[0] = 0;
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	d.vq[1].avail_idx = 1;
+	d.vq[1].avail->idx = 1;
+
+	st = VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+	     VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK;
+	if (ioctl(d.fd, VHOST_VDPA_SET_STATUS, &st) < 0) {
+		printf("DRIVER_OK refused: %s\n", strerror(errno));
+	} else {
+		vq_kick(&d.vq[0], 0);
+		vq_kick(&d.vq[1], 1);
+		st = settle_status(&d);
+		printf("device status %#x, used %u/%u\n", st,
+		       d.vq[0].used->idx, d.vq[1].used->idx);
+		expect("nothing read or written at physical addresses",
+		       d.vq[0].used->idx || d.vq[1].used->idx ? -EIO : 0, 0);
+		for (i = 0; i < BUF_SIZE; i++)
+			if (copy[i] != 0x5a)
+				break;
+		expect("the receive buffer is untouched",
+		       i == BUF_SIZE ? 0 : -EIO, 0);
+		expect("the device reports it could not read",
+		       st & VIRTIO_CONFIG_S_NEEDS_RESET ? 0 : -EIO, 0);
+	}
+	printf("%d failure(s)\n", failures);
+	dev_close(&d);
+	return failures ? 1 : 0;
+}
+
+/* Make @fn fail with @err, @times times (-1: until inject_off()). */
+static void inject(const char *fn, int err, int times)
+{
+	static const char dir[] = "/sys/kernel/debug/fail_function";
+	char path[256], val[32];
+	const char *const files[][2] = {
+		{ "inject", fn }, { NULL, NULL }, { "probability", "100" },
+		{ "interval", "1" }, { "verbose", "0" }, { "times", val },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		const char *name = files[i][0], *v = files[i][1];
+		char rv[32];
+		int fd;
+
+		if (!name) {	/* the function's own directory exists now */
+			snprintf(path, sizeof(path), "%s/%s/retval", dir, fn);
+			snprintf(rv, sizeof(rv), "%d", err);
+			v = rv;
+		} else {
+			snprintf(path, sizeof(path), "%s/%s", dir, name);
+		}
+		snprintf(val, sizeof(val), "%d", times);
+		fd = open(path, O_WRONLY);
+		if (fd < 0 || write(fd, v, strlen(v)) < 0)
+			die("%s: %s", path, strerror(errno));
+		close(fd);
+	}
+}
+
+static void inject_off(void)
+{
+	int fd = open("/sys/kernel/debug/fail_function/inject", O_WRONLY);
+
+	if (fd < 0 || write(fd, "\n", 1) < 0)
+		die("fail_function/inject: %s", strerror(errno));
+	close(fd);
+}
+
+/* Start a net device on a huge page mapped at IOVA_BASE; frames loop. */
+static void dma_start(struct dev *d, const char *path, uint64_t backend)
+{
+	uint8_t mac[6] = { 2, 0, 0, 0, 0, 1 };
+
+	dma_open(d, path, backend);
+	if (iotlb_msg(d, 0, VHOST_IOTLB_UPDATE, IOVA_BASE, HUGE_SIZE,
+		      (uintptr_t)d->mem, VHOST_ACCESS_RW))
+		die("map the huge page: %s", strerror(errno));
+	vq_setup(d, 0);
+	vq_setup(d, 1);
+	set_status(d, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+		   VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
+	if (net_run(d, mac, 3))
+		die("frames did not loop before the test");
+}
+
+/*
+ * The parent fails to unmap (@fn is its unmap or set_map): the invalidate
+ * fails, the page stays pinned and the device still reaches it, as the
+ * owner was told. Without the failure, the same invalidate hides it.
+ */
+static int dma_keep(const char *path, const char *fn)
+{
+	uint64_t backend = (1ULL << VHOST_BACKEND_F_IOTLB_MSG_V2) |
+			   (1ULL << VHOST_BACKEND_F_IOTLB_BATCH);
+	uint8_t mac[6] = { 2, 0, 0, 0, 0, 1 };
+	struct frame *victim;
+	long pin0, pin;
+	struct dev d;
+	int err;
+
+	dma_start(&d, path, backend);
+	pin0 = vm_pinned_kb();
+	inject(fn, -ENOMEM, 1);
+	err = iotlb_msg(&d, 0, VHOST_IOTLB_INVALIDATE, IOVA_BASE, HUGE_SIZE,
+			0, 0);
+	inject_off();
+	printf("INVALIDATE with %s failing: %s\n", fn, strerror(-err));
+	expect("INVALIDATE fails with the parent's error", err, ENOMEM);
+	pin = vm_pinned_kb();
+	printf("VmPin %ld kB before, %ld kB after\n", pin0, pin);
+	expect("pins kept", pin == pin0 ? 0 : -EIO, 0);
+	victim = alloc_mem(&d, sizeof(*victim), 64);
+	fill_frame(victim, mac, 4);
+	expect("the device still reaches the pages", loop_one(&d, victim), 0);
+
+	expect("INVALIDATE without a failure",
+	       iotlb_msg(&d, 0, VHOST_IOTLB_INVALIDATE, IOVA_BASE, HUGE_SIZE,
+			 0, 0), 0);
+	fill_frame(victim, mac, 5);
+	expect_unreachable(&d, "a frame in the unmapped memory is not sent",
+			   victim);
+	printf("%d failure(s)\n", failures);
+	dev_close(&d);
+	return failures ? 1 : 0;
+}
+
+/*
+ * The persistent map cannot be installed again after a reset (@fn, the
+ * parent's map operation, fails): DRIVER_OK is refused while it fails,
+ * and taken once the map is in.
+ */
+static int dma_reinstall(const char *path, const char *fn)
+{
+	uint64_t backend = (1ULL << VHOST_BACKEND_F_IOTLB_MSG_V2) |
+			   (1ULL << VHOST_BACKEND_F_IOTLB_BATCH) |
+			   (1ULL << VHOST_BACKEND_F_IOTLB_ASID) |
+			   (1ULL << VHOST_BACKEND_F_IOTLB_PERSIST);
+	uint64_t features = (1ULL << VIRTIO_F_VERSION_1) |
+			    (1ULL << VIRTIO_F_ACCESS_PLATFORM);
+	uint8_t mac[6] = { 2, 0, 0, 0, 0, 1 }, zero = 0, st;
+	struct dev d;
+	int ret;
+
+	dma_start(&d, path, backend);
+	inject(fn, -ENOMEM, -1);
+	xioctl(d.fd, VHOST_VDPA_SET_STATUS, &zero);
+	set_status(&d, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
+	xioctl(d.fd, VHOST_SET_FEATURES, &features);
+	set_status(&d, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+		   VIRTIO_CONFIG_S_FEATURES_OK);
+	memset(d.mem, 0, HUGE_SIZE);
+	d.mem_used = 0;
+	memset(d.vq, 0, sizeof(d.vq));
+	vq_setup(&d, 0);
+	vq_setup(&d, 1);
+	st = VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+	     VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK;
+	ret = ioctl(d.fd, VHOST_VDPA_SET_STATUS, &st);
+	printf("DRIVER_OK while %s fails: %s\n", fn,
+	       ret ? strerror(errno) : "taken");
+	expect("DRIVER_OK refused", ret ? -errno : 0, ENOMEM);
+	xioctl(d.fd, VHOST_VDPA_GET_STATUS, &st);
+	expect("the device did not start",
+	       st & VIRTIO_CONFIG_S_DRIVER_OK ? -EIO : 0, 0);
+	inject_off();
+	st = VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+	     VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK;
+	expect("DRIVER_OK once the map goes in",
+	       ioctl(d.fd, VHOST_VDPA_SET_STATUS, &st), 0);
+	expect("frames loop over the reinstalled map", net_run(&d, mac, 3), 0);
+	printf("%d failure(s)\n", failures);
+	dev_close(&d);
+	return failures ? 1 : 0;
+}
+
+/* ---- stuck: calls that wait on a userspace page fault ------------------ */
+
+struct stuck_call {
+	pthread_t thread;
+	struct dev *d;
+	void *mem;	/* in the userfaultfd range: touching it waits */
+	int ret;
+	int done;
+};
+
+static void *stuck_update(void *arg)
+{
+	struct stuck_call *c = arg;
+
+	/* Pinning faults the pages in. */
+	c->ret = iotlb_msg(c->d, 0, VHOST_IOTLB_UPDATE, 1ULL << 40, 2 * PAGE,
+			   (uintptr_t)c->mem, VHOST_ACCESS_RW);
+	__atomic_store_n(&c->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void *stuck_ioctl(void *arg)
+{
+	struct stuck_call *c = arg;
+
+	/* The argument itself is in the faulting range. */
+	c->ret = ioctl(c->d->fd, VHOST_SET_FEATURES, c->mem) ? -errno : 0;
+	__atomic_store_n(&c->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * Two calls wait on page faults that a userfaultfd never serves: an IOTLB
+ * update pinning its pages, and an ioctl reading its argument. The test
+ * removes the device meanwhile, which must not wait for them, then creates
+ * FLAG; closing the userfaultfd lets the faults finish, and both calls
+ * must then fail with ENODEV, with nothing left pinned.
+ */
+static int cmd_stuck(const char *path, const char *flag)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct stuck_call upd = { 0 }, ctl = { 0 };
+	uint8_t *mem;
+	struct stat sb;
+	struct dev d;
+	int uffd;
+
+	dev_open(&d, path, VIRTIO_ID_NET,
+		 (1ULL << VHOST_BACKEND_F_IOTLB_MSG_V2),
+		 (1ULL << VIRTIO_F_VERSION_1) |
+		 (1ULL << VIRTIO_F_ACCESS_PLATFORM));
+	uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
+	if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api))
+		die("userfaultfd: %s", strerror(errno));
+	mem = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	reg.range.start = (uintptr_t)mem;
+	reg.range.len = 4 * PAGE;
+	if (ioctl(uffd, UFFDIO_REGISTER, &reg))
+		die("UFFDIO_REGISTER: %s", strerror(errno));
+
+	upd.d = &d;
+	upd.mem = mem;
+	ctl.d = &d;
+	ctl.mem = mem + 3 * PAGE;
+	if (pthread_create(&upd.thread, NULL, stuck_update, &upd) ||
+	    pthread_create(&ctl.thread, NULL, stuck_ioctl, &ctl))
+		die("pthread_create failed");
+	usleep(500000);
+	if (__atomic_load_n(&upd.done, __ATOMIC_ACQUIRE) ||
+	    __atomic_load_n(&ctl.done, __ATOMIC_ACQUIRE))
+		die("a call did not wait on its fault (%d, %d)", upd.ret,
+		    ctl.ret);
+	printf("STUCK: an IOTLB update and an ioctl wait on page faults\n");
+	fflush(stdout);
+	while (stat(flag, &sb))
+		usleep(50000);
+
+	/* Without the userfaultfd the faults are served as usual. */
+	close(uffd);
+	pthread_join(upd.thread, NULL);
+	pthread_join(ctl.thread, NULL);
+	printf("update: %s; ioctl: %s\n", strerror(-upd.ret),
+	       strerror(-ctl.ret));
+	expect("the update fails once the device is gone", upd.ret, ENODEV);
+	expect("the ioctl fails once the device is gone", ctl.ret, ENODEV);
+	expect("nothing pinned", vm_pinned_kb() ? -EIO : 0, 0);
+	expect("close", close(d.fd), 0);
+	printf("%d failure(s)\n", failures);
+	return failures ? 1 : 0;
+}
+
+static int cmd_dma(const char *path, const char *what, const char *fn)
+{
+	if (fn && !strcmp(what, "keep"))
+		return dma_keep(path, fn);
+	if (fn && !strcmp(what, "reinstall"))
+		return dma_reinstall(path, fn);
+	if (!strcmp(what, "unmap"))
+		return dma_unmap(path);
+	if (!strcmp(what, "identity"))
+		return dma_identity(path);
+	die("unknown dma check %s", what);
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned int n = 0;
@@ -1056,7 +1675,7 @@ int main(int argc, char **argv)
 	const char *cmd, *dst = NULL;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: %s net|blk|bad|memlock|hold|send DEV [...]\n",
+		fprintf(stderr, "usage: %s net|blk|bad|memlock|hold|send|dma DEV [...]\n",
 			prog);
 		return 2;
 	}
@@ -1096,6 +1715,10 @@ int main(int argc, char **argv)
 		return cmd_bad(argv[2]);
 	if (!strcmp(cmd, "memlock"))
 		return cmd_memlock(argv[2]);
+	if (!strcmp(cmd, "stuck") && argc >= 4)
+		return cmd_stuck(argv[2], argv[3]);
+	if (!strcmp(cmd, "dma") && argc >= 4)
+		return cmd_dma(argv[2], argv[3], argc >= 5 ? argv[4] : NULL);
 	if (!strcmp(cmd, "hold") && argc >= 4)
 		return cmd_hold(argv[2], argv[3],
 				argc >= 5 && !strcmp(argv[4], "batch"), dst);

@@ -4,7 +4,8 @@
 # A vhost-vdpa device goes away while userspace uses it: deleted, unbound
 # through sysfs (in the middle of an IOTLB batch), or taken by its parent's
 # module unload, each while the client has it open, mapped and running.
-# Removal does not wait for the client; the client's fd then fails with
+# Removal does not wait for the client, not even for calls stuck on page
+# faults that userspace never serves; the client's fd then fails with
 # ENODEV, its pins are gone, close works, and vhost_vdpa unloads once the
 # last fd is closed (not before).
 
@@ -80,6 +81,27 @@ run vdpa dev del v0
 release
 run rmmod vhost_vdpa
 expect_eq "$(pins)" "$pins0" "pins at the end"
+
+step "vdpa dev del while calls wait on page faults userspace never serves"
+load vhost_vdpa
+new_dev
+rm -f flag stuck.out
+vhost_client stuck "/dev/$node" "$WORK/flag" >stuck.out 2>&1 &
+stuck_pid=$!
+wait_for 20 grep -q STUCK stuck.out || {
+	cat stuck.out
+	fail "the client's calls did not get stuck"
+}
+cat stuck.out
+# Removal must not wait for them: it would hang for ever.
+run timeout 20 vdpa dev del v0
+expect_gone "/dev/$node"
+touch flag
+rc=0
+wait "$stuck_pid" || rc=$?
+sed 's/^/    /' stuck.out
+[ "$rc" -eq 0 ] || fail "the stuck calls did not end cleanly after removal"
+expect_eq "$(pins)" "$pins0" "pins after the stuck calls"
 
 step "open/close many times"
 load vhost_vdpa
