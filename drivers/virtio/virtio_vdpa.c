@@ -37,10 +37,13 @@
  *	the lifetime of this structure
  * @vdpa: the vDPA device underneath, which outlives @vdev's registration
  *	(it is only unbound after we unregister @vdev)
+ * @broken_work: looks at the status after a config interrupt, see
+ *	vvdpa_broken_work()
  */
 struct vvdpa_dev {
 	struct virtio_device vdev;
 	struct vdpa_device *vdpa;
+	struct work_struct broken_work;
 };
 
 static struct vvdpa_dev *to_vvdpa(struct virtio_device *vdev)
@@ -106,7 +109,8 @@ static void vvdpa_detach_all(struct vdpa_device *vdpa)
 
 static void vvdpa_reset(struct virtio_device *vdev)
 {
-	struct vdpa_device *vdpa = to_vvdpa(vdev)->vdpa;
+	struct vvdpa_dev *vv = to_vvdpa(vdev);
+	struct vdpa_device *vdpa = vv->vdpa;
 	int err;
 
 	/*
@@ -119,6 +123,8 @@ static void vvdpa_reset(struct virtio_device *vdev)
 		dev_err(&vdev->dev, "parent reset failed: %d\n", err);
 		vvdpa_detach_all(vdpa);
 	}
+	/* No break may land on the queues of the next run. */
+	cancel_work_sync(&vv->broken_work);
 }
 
 static u64 vvdpa_get_features(struct virtio_device *vdev)
@@ -188,10 +194,29 @@ static irqreturn_t vvdpa_vq_signalled(void *private)
 	return ret;
 }
 
+/*
+ * A device that set NEEDS_RESET processes nothing more until it is reset:
+ * break its queues, so that a driver waiting on one gives up rather than
+ * wait for ever (virtio_net spins on its control queue until an answer
+ * comes or the queue is broken). A work item, because the status op may
+ * sleep and the config callback may come in irq context.
+ */
+static void vvdpa_broken_work(struct work_struct *work)
+{
+	struct vvdpa_dev *vv = container_of(work, struct vvdpa_dev,
+					    broken_work);
+
+	if (vv->vdpa->ops->get_status(vv->vdpa) & VIRTIO_CONFIG_S_NEEDS_RESET) {
+		dev_warn(&vv->vdev.dev, "device needs a reset: queues stopped\n");
+		virtio_break_device(&vv->vdev);
+	}
+}
+
 static irqreturn_t vvdpa_config_signalled(void *private)
 {
 	struct vvdpa_dev *vv = private;
 
+	schedule_work(&vv->broken_work);
 	virtio_config_changed(&vv->vdev);
 	return IRQ_HANDLED;
 }
@@ -416,6 +441,7 @@ static int vvdpa_probe(struct vdpa_device *vdpa)
 		return -ENOMEM;
 
 	vv->vdpa = vdpa;
+	INIT_WORK(&vv->broken_work, vvdpa_broken_work);
 	vv->vdev.dev.parent = &vdpa->dev;
 	vv->vdev.dev.release = vvdpa_release;
 	vv->vdev.config = &vvdpa_config_ops;
@@ -450,6 +476,7 @@ static void vvdpa_remove(struct vdpa_device *vdpa)
 	if (vdpa_reset(vdpa))
 		vvdpa_detach_all(vdpa);
 	vdpa->ops->set_config_cb(vdpa, &none);
+	cancel_work_sync(&vv->broken_work);
 
 	vdpa_set_drvdata(vdpa, NULL);
 	put_device(&vv->vdev.dev);
