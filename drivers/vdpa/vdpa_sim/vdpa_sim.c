@@ -11,7 +11,8 @@
  */
 
 #include <linux/dma-mapping.h>
-#include <linux/error-injection.h>
+#include <linux/debugfs.h>
+#include <linux/fault-inject.h>
 #include <linux/eventfd.h>
 #include <linux/module.h>
 #include <linux/netlink.h>
@@ -40,6 +41,22 @@ static void vdpasim_as_init(struct vdpasim *sim, struct vdpa_iotlb *as)
 }
 
 static struct workqueue_struct *vdpasim_wq;
+
+/*
+ * Map operations that fail on demand (debugfs fail_vdpa_sim_map and
+ * fail_vdpa_sim_unmap, the fault-injection attributes), so tests can check
+ * what bus drivers do when a parent's maps fail. A map fails as if memory
+ * ran out part way, leaving what the contract says; an unmap fails as a
+ * parent that breaks the contract would.
+ */
+#ifdef CONFIG_FAULT_INJECTION
+static DECLARE_FAULT_ATTR(vdpasim_fail_map);
+static DECLARE_FAULT_ATTR(vdpasim_fail_unmap);
+#define vdpasim_fail(attr)	should_fail(&(attr), 1)
+#else
+#define vdpasim_fail(attr)	false
+#endif
+static struct dentry *vdpasim_fault_dir[2];
 
 static bool vdpasim_running(const struct vdpasim *sim)
 {
@@ -173,8 +190,10 @@ static void vdpasim_start(struct vdpasim *sim)
 
 	sim->run = kmalloc(sizeof(*sim->run), GFP_KERNEL);
 	if (!sim->run) {
+		/* Tell the driver, which may be waiting for a queue. */
 		sim->status |= VIRTIO_CONFIG_S_NEEDS_RESET;
 		sim->broken = true;
+		vdpasim_signal(&sim->config_cb);
 		return;
 	}
 	for (i = 0; i < sim->nvqs && !sim->broken; i++)
@@ -582,7 +601,8 @@ static int vdpasim_set_map(struct vdpa_device *vdpa, unsigned int asid,
 	vdpa_iotlb_set_identity(as, false);
 	for (map = vdpa_iotlb_first(iotlb, 0, U64_MAX); map;
 	     map = vdpa_iotlb_next(map, 0, U64_MAX)) {
-		err = vdpa_iotlb_add(as, map->start, map->last, map->addr,
+		err = vdpasim_fail(vdpasim_fail_map) ? -ENOMEM :
+		      vdpa_iotlb_add(as, map->start, map->last, map->addr,
 				     map->perm, NULL);
 		if (err) {
 			/* Better nothing mapped than half a map. */
@@ -593,8 +613,6 @@ static int vdpasim_set_map(struct vdpa_device *vdpa, unsigned int asid,
 	mutex_unlock(&sim->lock);
 	return err;
 }
-/* Tests make the map operations fail (fail_function) to check callers. */
-ALLOW_ERROR_INJECTION(vdpasim_set_map, ERRNO);
 
 static int vdpasim_dma_map(struct vdpa_device *vdpa, unsigned int asid,
 			   u64 iova, u64 size, u64 pa, u32 perm, void *opaque)
@@ -609,11 +627,11 @@ static int vdpasim_dma_map(struct vdpa_device *vdpa, unsigned int asid,
 	mutex_lock(&sim->lock);
 	/* The first explicit mapping ends identity translation. */
 	vdpa_iotlb_set_identity(as, false);
-	err = vdpa_iotlb_add(as, iova, iova + (size - 1), pa, perm, NULL);
+	err = vdpasim_fail(vdpasim_fail_map) ? -ENOMEM :
+	      vdpa_iotlb_add(as, iova, iova + (size - 1), pa, perm, NULL);
 	mutex_unlock(&sim->lock);
 	return err;
 }
-ALLOW_ERROR_INJECTION(vdpasim_dma_map, ERRNO);
 
 static int vdpasim_dma_unmap(struct vdpa_device *vdpa, unsigned int asid,
 			     u64 iova, u64 size)
@@ -628,12 +646,11 @@ static int vdpasim_dma_unmap(struct vdpa_device *vdpa, unsigned int asid,
 	mutex_lock(&sim->lock);
 	vdpa_iotlb_set_identity(as, false);
 	/* A whole translation never needs a split: this cannot fail then. */
-	err = vdpa_iotlb_remove(as, iova, iova + (size - 1));
+	err = vdpasim_fail(vdpasim_fail_unmap) ? -ENOMEM :
+	      vdpa_iotlb_remove(as, iova, iova + (size - 1));
 	mutex_unlock(&sim->lock);
 	return err;
 }
-/* A parent that breaks the contract: callers must keep their pins. */
-ALLOW_ERROR_INJECTION(vdpasim_dma_unmap, ERRNO);
 
 static int vdpasim_reset_map(struct vdpa_device *vdpa, unsigned int asid)
 {
@@ -837,14 +854,34 @@ void vdpasim_mgmt_unregister(struct vdpa_mgmt_dev *mdev)
 }
 EXPORT_SYMBOL_GPL(vdpasim_mgmt_unregister);
 
+static void vdpasim_fault_init(void)
+{
+#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
+	/* Best effort: without debugfs the operations just do not fail. */
+	vdpasim_fault_dir[0] = fault_create_debugfs_attr("fail_vdpa_sim_map",
+							 NULL,
+							 &vdpasim_fail_map);
+	vdpasim_fault_dir[1] = fault_create_debugfs_attr("fail_vdpa_sim_unmap",
+							 NULL,
+							 &vdpasim_fail_unmap);
+#endif
+}
+
 static int __init vdpasim_init(void)
 {
 	vdpasim_wq = alloc_workqueue("vdpa_sim", WQ_UNBOUND, 0);
-	return vdpasim_wq ? 0 : -ENOMEM;
+	if (!vdpasim_wq)
+		return -ENOMEM;
+	vdpasim_fault_init();
+	return 0;
 }
 
 static void __exit vdpasim_exit(void)
 {
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vdpasim_fault_dir); i++)
+		debugfs_remove(vdpasim_fault_dir[i]);
 	destroy_workqueue(vdpasim_wq);
 }
 
