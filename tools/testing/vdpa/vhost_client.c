@@ -12,9 +12,10 @@
  *                                                the owner did not map
  *   vhost_client stuck DEV FLAG                  calls stuck on userspace page
  *                                                faults; removal must not wait
- *   vhost_client dma DEV keep|reinstall FN       the same when the parent's
+ *   vhost_client dma DEV keep|keep-empty|reinstall ATTR
+ *                                                the same when the parent's
  *                                                unmap or map fails (debug
- *                                                kernel: fail_function)
+ *                                                kernel: fault attribute ATTR)
  *
  * With VDPA_FAIL_NTH=N and VDPA_FAIL_AT=open|update|driver_ok, "net" makes
  * the N-th fault-injection point of that one call fail (fail_nth.h); if
@@ -76,6 +77,7 @@
 #define VHOST_VDPA_GET_VRING_SIZE	_IOWR(VHOST_VIRTIO, 0x82, struct vhost_vring_state)
 #endif
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define QSIZE		64
 #define BUF_SIZE	2048
 #define MEM_SIZE	(2 << 20)
@@ -1122,6 +1124,10 @@ static int cmd_hold(const char *path, const char *flag, int batch,
 
 #define HUGE_SIZE	(2UL << 20)
 #define FILL_IOVA	0x80000000ULL
+#define DMA_PERSIST_BACKEND	((1ULL << VHOST_BACKEND_F_IOTLB_MSG_V2) | \
+				 (1ULL << VHOST_BACKEND_F_IOTLB_BATCH) |  \
+				 (1ULL << VHOST_BACKEND_F_IOTLB_ASID) |   \
+				 (1ULL << VHOST_BACKEND_F_IOTLB_PERSIST))
 
 static uint64_t phys_of(const void *p)
 {
@@ -1152,6 +1158,23 @@ static void dma_open(struct dev *d, const char *path, uint64_t backend)
 		die("mlock: %s", strerror(errno));
 	munmap(d->mem, MEM_SIZE);
 	d->mem = h;
+}
+
+/* Reset the device and take it back to FEATURES_OK; the map persists. */
+static void dma_renegotiate(struct dev *d)
+{
+	uint64_t features = (1ULL << VIRTIO_F_VERSION_1) |
+			    (1ULL << VIRTIO_F_ACCESS_PLATFORM);
+	uint8_t zero = 0;
+
+	xioctl(d->fd, VHOST_VDPA_SET_STATUS, &zero);
+	set_status(d, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
+	xioctl(d->fd, VHOST_SET_FEATURES, &features);
+	set_status(d, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+		   VIRTIO_CONFIG_S_FEATURES_OK);
+	memset(d->mem, 0, HUGE_SIZE);
+	d->mem_used = 0;
+	memset(d->vq, 0, sizeof(d->vq));
 }
 
 /* The status once the device had time to act on a kick. */
@@ -1213,6 +1236,44 @@ static void expect_unreachable(struct dev *d, const char *what, void *f)
 	       settle_status(d) & VIRTIO_CONFIG_S_NEEDS_RESET ? 0 : -EIO, 0);
 }
 
+/* Start a net device on a huge page mapped at IOVA_BASE; frames loop. */
+static void dma_start(struct dev *d, const char *path, uint64_t backend)
+{
+	uint8_t mac[6] = { 2, 0, 0, 0, 0, 1 };
+
+	dma_open(d, path, backend);
+	if (iotlb_msg(d, 0, VHOST_IOTLB_UPDATE, IOVA_BASE, HUGE_SIZE,
+		      (uintptr_t)d->mem, VHOST_ACCESS_RW))
+		die("map the huge page: %s", strerror(errno));
+	vq_setup(d, 0);
+	vq_setup(d, 1);
+	set_status(d, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+		   VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
+	if (net_run(d, mac, 3))
+		die("frames did not loop before the test");
+}
+
+/*
+ * Map single pages of fresh memory at separate IOVAs until the table
+ * refuses; returns that error, and in *@entries how many went in.
+ */
+static int fill_table(struct dev *d, unsigned int *entries)
+{
+	uint8_t *fill = mmap(NULL, 4096 * PAGE, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	unsigned int i;
+	int err = 0;
+
+	if (fill == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	for (i = 0; i < 4096 && !err; i++)
+		err = iotlb_msg(d, 0, VHOST_IOTLB_UPDATE,
+				FILL_IOVA + 2 * i * PAGE, PAGE,
+				(uintptr_t)fill + i * PAGE, VHOST_ACCESS_RO);
+	*entries = err ? i - 1 : i;
+	return err;
+}
+
 /*
  * Sequence 1: an invalidate the tables cannot carry out must fail and keep
  * the pages mapped and pinned; one they can must stop the device reading.
@@ -1222,37 +1283,15 @@ static int dma_unmap(const char *path)
 	uint64_t backend = (1ULL << VHOST_BACKEND_F_IOTLB_MSG_V2) |
 			   (1ULL << VHOST_BACKEND_F_IOTLB_BATCH);
 	uint8_t mac[6] = { 2, 0, 0, 0, 0, 1 };
-	unsigned int i, entries = 0;
 	struct frame *victim;
+	unsigned int entries;
 	long pin_full, pin;
-	uint8_t *fill;
 	struct dev d;
 	int err;
 
-	dma_open(&d, path, backend);
-	if (iotlb_msg(&d, 0, VHOST_IOTLB_UPDATE, IOVA_BASE, HUGE_SIZE,
-		      (uintptr_t)d.mem, VHOST_ACCESS_RW))
-		die("map the huge page: %s", strerror(errno));
-	vq_setup(&d, 0);
-	vq_setup(&d, 1);
-	set_status(&d, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
-		   VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
-	if (net_run(&d, mac, 3))
-		die("frames did not loop before the test");
-
+	dma_start(&d, path, backend);
 	/* Fill the table with single pages until it refuses. */
-	fill = mmap(NULL, 4096 * PAGE, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (fill == MAP_FAILED)
-		die("mmap: %s", strerror(errno));
-	for (i = 0; i < 4096; i++) {
-		err = iotlb_msg(&d, 0, VHOST_IOTLB_UPDATE,
-				FILL_IOVA + 2 * i * PAGE, PAGE,
-				(uintptr_t)fill + i * PAGE, VHOST_ACCESS_RO);
-		if (err)
-			break;
-		entries++;
-	}
+	err = fill_table(&d, &entries);
 	printf("table full after %u more entries (%s)\n", entries,
 	       strerror(-err));
 	expect("the table's limit answers", err, ENOSPC);
@@ -1299,17 +1338,12 @@ static int dma_unmap(const char *path)
  */
 static int dma_identity(const char *path)
 {
-	uint64_t backend = (1ULL << VHOST_BACKEND_F_IOTLB_MSG_V2) |
-			   (1ULL << VHOST_BACKEND_F_IOTLB_BATCH) |
-			   (1ULL << VHOST_BACKEND_F_IOTLB_ASID) |
-			   (1ULL << VHOST_BACKEND_F_IOTLB_PERSIST);
-	uint64_t features = (1ULL << VIRTIO_F_VERSION_1) |
-			    (1ULL << VIRTIO_F_ACCESS_PLATFORM);
-	uint8_t mac[6] = { 2, 0, 0, 0, 0, 1 }, zero = 0, st;
+	uint64_t backend = DMA_PERSIST_BACKEND;
+	uint8_t mac[6] = { 2, 0, 0, 0, 0, 1 }, st;
 	struct vhost_vring_state s = { .index = 0, .num = 1 };
-	unsigned int i, entries = 0;
-	uint8_t *fill, *copy;
+	unsigned int i, entries;
 	struct frame *f;
+	uint8_t *copy;
 	uint64_t pa;
 	struct dev d;
 	int err = 0;
@@ -1322,38 +1356,20 @@ static int dma_identity(const char *path)
 	printf("ring memory at physical %#llx\n", (unsigned long long)pa);
 
 	/* A persistent map, with a batch larger than the parent takes. */
-	fill = mmap(NULL, 4096 * PAGE, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-	if (fill == MAP_FAILED)
-		die("mmap: %s", strerror(errno));
 	iotlb_msg(&d, 0, VHOST_IOTLB_BATCH_BEGIN, 0, 0, 0, 0);
 	if (iotlb_msg(&d, 0, VHOST_IOTLB_UPDATE, IOVA_BASE, HUGE_SIZE,
 		      (uintptr_t)d.mem, VHOST_ACCESS_RW))
 		die("map the huge page: %s", strerror(errno));
-	for (i = 0; i < 4096; i++) {
-		err = iotlb_msg(&d, 0, VHOST_IOTLB_UPDATE,
-				FILL_IOVA + 2 * i * PAGE, PAGE,
-				(uintptr_t)fill + i * PAGE, VHOST_ACCESS_RO);
-		if (err)
-			break;
-		entries++;
-	}
+	err = fill_table(&d, &entries);
 	printf("batch took %u entries (%s)\n", entries, strerror(-err));
 	err = iotlb_msg(&d, 0, VHOST_IOTLB_BATCH_END, 0, 0, 0, 0);
 	printf("BATCH_END: %s\n", strerror(-err));
 
 	/* Reset: the persistent map is installed again (or fails to be). */
-	xioctl(d.fd, VHOST_VDPA_SET_STATUS, &zero);
-	set_status(&d, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
-	xioctl(d.fd, VHOST_SET_FEATURES, &features);
-	set_status(&d, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
-		   VIRTIO_CONFIG_S_FEATURES_OK);
+	dma_renegotiate(&d);
 
 	/* Group 0 (the data queues) to address space 1, never mapped. */
 	xioctl(d.fd, VHOST_VDPA_SET_GROUP_ASID, &s);
-	memset(d.mem, 0, HUGE_SIZE);
-	d.mem_used = 0;
-	memset(d.vq, 0, sizeof(d.vq));
 	vq_setup(&d, 0);
 	vq_setup(&d, 1);
 	/* Every address the device is given is a physical one. */
@@ -1412,69 +1428,49 @@ static int dma_identity(const char *path)
 	return failures ? 1 : 0;
 }
 
-/* Make @fn fail with @err, @times times (-1: until inject_off()). */
-static void inject(const char *fn, int err, int times)
+/* Write @val to the fault-injection attribute file @attr/@file. */
+static void fault_attr_set(const char *attr, const char *file, const char *val)
 {
-	static const char dir[] = "/sys/kernel/debug/fail_function";
-	char path[256], val[32];
-	const char *const files[][2] = {
-		{ "inject", fn }, { NULL, NULL }, { "probability", "100" },
-		{ "interval", "1" }, { "verbose", "0" }, { "times", val },
-	};
-	unsigned int i;
+	char path[256];
+	int fd;
 
-	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		const char *name = files[i][0], *v = files[i][1];
-		char rv[32];
-		int fd;
-
-		if (!name) {	/* the function's own directory exists now */
-			snprintf(path, sizeof(path), "%s/%s/retval", dir, fn);
-			snprintf(rv, sizeof(rv), "%d", err);
-			v = rv;
-		} else {
-			snprintf(path, sizeof(path), "%s/%s", dir, name);
-		}
-		snprintf(val, sizeof(val), "%d", times);
-		fd = open(path, O_WRONLY);
-		if (fd < 0 || write(fd, v, strlen(v)) < 0)
-			die("%s: %s", path, strerror(errno));
-		close(fd);
-	}
-}
-
-static void inject_off(void)
-{
-	int fd = open("/sys/kernel/debug/fail_function/inject", O_WRONLY);
-
-	if (fd < 0 || write(fd, "\n", 1) < 0)
-		die("fail_function/inject: %s", strerror(errno));
+	snprintf(path, sizeof(path), "/sys/kernel/debug/%s/%s", attr, file);
+	fd = open(path, O_WRONLY);
+	if (fd < 0 || write(fd, val, strlen(val)) < 0)
+		die("%s: %s", path, strerror(errno));
 	close(fd);
 }
 
-/* Start a net device on a huge page mapped at IOVA_BASE; frames loop. */
-static void dma_start(struct dev *d, const char *path, uint64_t backend)
+/*
+ * Make the operations behind fault attribute @attr (the simulator's
+ * fail_vdpa_sim_map or fail_vdpa_sim_unmap) fail @times times, -1 for
+ * until inject_off().
+ */
+static void inject(const char *attr, int times)
 {
-	uint8_t mac[6] = { 2, 0, 0, 0, 0, 1 };
+	char val[16];
 
-	dma_open(d, path, backend);
-	if (iotlb_msg(d, 0, VHOST_IOTLB_UPDATE, IOVA_BASE, HUGE_SIZE,
-		      (uintptr_t)d->mem, VHOST_ACCESS_RW))
-		die("map the huge page: %s", strerror(errno));
-	vq_setup(d, 0);
-	vq_setup(d, 1);
-	set_status(d, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
-		   VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
-	if (net_run(d, mac, 3))
-		die("frames did not loop before the test");
+	snprintf(val, sizeof(val), "%d", times);
+	fault_attr_set(attr, "verbose", "0");
+	fault_attr_set(attr, "interval", "1");
+	fault_attr_set(attr, "times", val);
+	fault_attr_set(attr, "probability", "100");
+}
+
+static void inject_off(const char *attr)
+{
+	fault_attr_set(attr, "probability", "0");
 }
 
 /*
- * The parent fails to unmap (@fn is its unmap or set_map): the invalidate
- * fails, the page stays pinned and the device still reaches it, as the
- * owner was told. Without the failure, the same invalidate hides it.
+ * The parent fails to take a map back (@attr makes its unmap, or its
+ * set_map, fail): the invalidate fails and the pages stay pinned. An
+ * incremental parent kept the translation, and the device still reaches
+ * it, as the owner was told; a whole-map parent left the address space
+ * empty (@empty), and the device reaches nothing. Without the failure,
+ * an invalidate lets the pages go.
  */
-static int dma_keep(const char *path, const char *fn)
+static int dma_keep(const char *path, const char *attr, int empty)
 {
 	uint64_t backend = (1ULL << VHOST_BACKEND_F_IOTLB_MSG_V2) |
 			   (1ULL << VHOST_BACKEND_F_IOTLB_BATCH);
@@ -1486,69 +1482,69 @@ static int dma_keep(const char *path, const char *fn)
 
 	dma_start(&d, path, backend);
 	pin0 = vm_pinned_kb();
-	inject(fn, -ENOMEM, 1);
-	err = iotlb_msg(&d, 0, VHOST_IOTLB_INVALIDATE, IOVA_BASE, HUGE_SIZE,
-			0, 0);
-	inject_off();
-	printf("INVALIDATE with %s failing: %s\n", fn, strerror(-err));
+	/* The second half of the huge page; the rings stay in the first. */
+	victim = (struct frame *)(d.mem + HUGE_SIZE / 2);
+	inject(attr, 1);
+	err = iotlb_msg(&d, 0, VHOST_IOTLB_INVALIDATE, iova_of(&d, victim),
+			HUGE_SIZE / 2, 0, 0);
+	inject_off(attr);
+	printf("INVALIDATE with %s: %s\n", attr, strerror(-err));
 	expect("INVALIDATE fails with the parent's error", err, ENOMEM);
 	pin = vm_pinned_kb();
 	printf("VmPin %ld kB before, %ld kB after\n", pin0, pin);
 	expect("pins kept", pin == pin0 ? 0 : -EIO, 0);
-	victim = alloc_mem(&d, sizeof(*victim), 64);
 	fill_frame(victim, mac, 4);
-	expect("the device still reaches the pages", loop_one(&d, victim), 0);
+	if (empty)
+		expect_unreachable(&d, "the emptied address space reaches nothing",
+				   victim);
+	else
+		expect("the device still reaches the pages",
+		       loop_one(&d, victim), 0);
 
 	expect("INVALIDATE without a failure",
-	       iotlb_msg(&d, 0, VHOST_IOTLB_INVALIDATE, IOVA_BASE, HUGE_SIZE,
-			 0, 0), 0);
-	fill_frame(victim, mac, 5);
-	expect_unreachable(&d, "a frame in the unmapped memory is not sent",
-			   victim);
+	       iotlb_msg(&d, 0, VHOST_IOTLB_INVALIDATE, iova_of(&d, victim),
+			 HUGE_SIZE / 2, 0, 0), 0);
+	pin = vm_pinned_kb();
+	printf("VmPin %ld kB once the parent let go\n", pin);
+	expect("pins of the half released",
+	       pin == pin0 - (long)(HUGE_SIZE >> 11) ? 0 : -EIO, 0);
+	if (!empty) {
+		fill_frame(victim, mac, 5);
+		expect_unreachable(&d, "a frame in the unmapped memory is not sent",
+				   victim);
+	}
 	printf("%d failure(s)\n", failures);
 	dev_close(&d);
 	return failures ? 1 : 0;
 }
 
 /*
- * The persistent map cannot be installed again after a reset (@fn, the
- * parent's map operation, fails): DRIVER_OK is refused while it fails,
+ * The persistent map cannot be installed again after a reset (@attr makes
+ * the parent's map operation fail): DRIVER_OK is refused while it fails,
  * and taken once the map is in.
  */
-static int dma_reinstall(const char *path, const char *fn)
+static int dma_reinstall(const char *path, const char *attr)
 {
-	uint64_t backend = (1ULL << VHOST_BACKEND_F_IOTLB_MSG_V2) |
-			   (1ULL << VHOST_BACKEND_F_IOTLB_BATCH) |
-			   (1ULL << VHOST_BACKEND_F_IOTLB_ASID) |
-			   (1ULL << VHOST_BACKEND_F_IOTLB_PERSIST);
-	uint64_t features = (1ULL << VIRTIO_F_VERSION_1) |
-			    (1ULL << VIRTIO_F_ACCESS_PLATFORM);
-	uint8_t mac[6] = { 2, 0, 0, 0, 0, 1 }, zero = 0, st;
+	uint64_t backend = DMA_PERSIST_BACKEND;
+	uint8_t mac[6] = { 2, 0, 0, 0, 0, 1 }, st;
 	struct dev d;
 	int ret;
 
 	dma_start(&d, path, backend);
-	inject(fn, -ENOMEM, -1);
-	xioctl(d.fd, VHOST_VDPA_SET_STATUS, &zero);
-	set_status(&d, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER);
-	xioctl(d.fd, VHOST_SET_FEATURES, &features);
-	set_status(&d, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
-		   VIRTIO_CONFIG_S_FEATURES_OK);
-	memset(d.mem, 0, HUGE_SIZE);
-	d.mem_used = 0;
-	memset(d.vq, 0, sizeof(d.vq));
+	inject(attr, -1);
+	dma_renegotiate(&d);
 	vq_setup(&d, 0);
 	vq_setup(&d, 1);
 	st = VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
 	     VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK;
 	ret = ioctl(d.fd, VHOST_VDPA_SET_STATUS, &st);
-	printf("DRIVER_OK while %s fails: %s\n", fn,
+	printf("DRIVER_OK with %s: %s\n", attr,
 	       ret ? strerror(errno) : "taken");
 	expect("DRIVER_OK refused", ret ? -errno : 0, ENOMEM);
 	xioctl(d.fd, VHOST_VDPA_GET_STATUS, &st);
 	expect("the device did not start",
 	       st & VIRTIO_CONFIG_S_DRIVER_OK ? -EIO : 0, 0);
-	inject_off();
+	inject_off(attr);
 	st = VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
 	     VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK;
 	expect("DRIVER_OK once the map goes in",
@@ -1657,7 +1653,9 @@ static int cmd_stuck(const char *path, const char *flag)
 static int cmd_dma(const char *path, const char *what, const char *fn)
 {
 	if (fn && !strcmp(what, "keep"))
-		return dma_keep(path, fn);
+		return dma_keep(path, fn, 0);
+	if (fn && !strcmp(what, "keep-empty"))
+		return dma_keep(path, fn, 1);
 	if (fn && !strcmp(what, "reinstall"))
 		return dma_reinstall(path, fn);
 	if (!strcmp(what, "unmap"))
