@@ -856,6 +856,11 @@ EXPORT_SYMBOL_GPL(vdpasim_mgmt_unregister);
 
 static void vdpasim_fault_init(void)
 {
+#ifdef CONFIG_FAULT_INJECTION
+	/* No stack dump by default: a forced failure is what a test asked for. */
+	vdpasim_fail_map.verbose = 0;
+	vdpasim_fail_unmap.verbose = 0;
+#endif
 #ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
 	/* Best effort: without debugfs the operations just do not fail. */
 	vdpasim_fault_dir[0] = fault_create_debugfs_attr("fail_vdpa_sim_map",

@@ -540,6 +540,13 @@ static int cmd_net(const char *path, unsigned int frames, int v1, int persist)
 			fail_done(armed, "driver_ok", ret);
 			if (ret)
 				die("DRIVER_OK: %s", strerror(errno));
+			/* A device that could not start says so. */
+			xioctl(d.fd, VHOST_VDPA_GET_STATUS, &st);
+			if (armed && (st & VIRTIO_CONFIG_S_NEEDS_RESET)) {
+				printf("driver_ok failed cleanly: device needs reset\n");
+				dev_close(&d);
+				return 0;
+			}
 		}
 		set_status(&d, VIRTIO_CONFIG_S_ACKNOWLEDGE |
 			   VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK |
