@@ -49,14 +49,29 @@ static struct workqueue_struct *vdpasim_wq;
  * ran out part way, leaving what the contract says; an unmap fails as a
  * parent that breaks the contract would.
  */
+enum vdpasim_fault {
+	VDPASIM_FAIL_MAP,
+	VDPASIM_FAIL_UNMAP,
+	VDPASIM_NR_FAULTS,
+};
+
 #ifdef CONFIG_FAULT_INJECTION
-static DECLARE_FAULT_ATTR(vdpasim_fail_map);
-static DECLARE_FAULT_ATTR(vdpasim_fail_unmap);
-#define vdpasim_fail(attr)	should_fail(&(attr), 1)
+static struct fault_attr vdpasim_faults[VDPASIM_NR_FAULTS] = {
+	[VDPASIM_FAIL_MAP] = FAULT_ATTR_INITIALIZER,
+	[VDPASIM_FAIL_UNMAP] = FAULT_ATTR_INITIALIZER,
+};
+
+static bool vdpasim_fail(enum vdpasim_fault which)
+{
+	return should_fail(&vdpasim_faults[which], 1);
+}
 #else
-#define vdpasim_fail(attr)	false
+static bool vdpasim_fail(enum vdpasim_fault which)
+{
+	return false;
+}
 #endif
-static struct dentry *vdpasim_fault_dir[2];
+static struct dentry *vdpasim_fault_dir[VDPASIM_NR_FAULTS];
 
 static bool vdpasim_running(const struct vdpasim *sim)
 {
@@ -601,7 +616,7 @@ static int vdpasim_set_map(struct vdpa_device *vdpa, unsigned int asid,
 	vdpa_iotlb_set_identity(as, false);
 	for (map = vdpa_iotlb_first(iotlb, 0, U64_MAX); map;
 	     map = vdpa_iotlb_next(map, 0, U64_MAX)) {
-		err = vdpasim_fail(vdpasim_fail_map) ? -ENOMEM :
+		err = vdpasim_fail(VDPASIM_FAIL_MAP) ? -ENOMEM :
 		      vdpa_iotlb_add(as, map->start, map->last, map->addr,
 				     map->perm, NULL);
 		if (err) {
@@ -627,7 +642,7 @@ static int vdpasim_dma_map(struct vdpa_device *vdpa, unsigned int asid,
 	mutex_lock(&sim->lock);
 	/* The first explicit mapping ends identity translation. */
 	vdpa_iotlb_set_identity(as, false);
-	err = vdpasim_fail(vdpasim_fail_map) ? -ENOMEM :
+	err = vdpasim_fail(VDPASIM_FAIL_MAP) ? -ENOMEM :
 	      vdpa_iotlb_add(as, iova, iova + (size - 1), pa, perm, NULL);
 	mutex_unlock(&sim->lock);
 	return err;
@@ -646,7 +661,7 @@ static int vdpasim_dma_unmap(struct vdpa_device *vdpa, unsigned int asid,
 	mutex_lock(&sim->lock);
 	vdpa_iotlb_set_identity(as, false);
 	/* A whole translation never needs a split: this cannot fail then. */
-	err = vdpasim_fail(vdpasim_fail_unmap) ? -ENOMEM :
+	err = vdpasim_fail(VDPASIM_FAIL_UNMAP) ? -ENOMEM :
 	      vdpa_iotlb_remove(as, iova, iova + (size - 1));
 	mutex_unlock(&sim->lock);
 	return err;
@@ -857,18 +872,21 @@ EXPORT_SYMBOL_GPL(vdpasim_mgmt_unregister);
 static void vdpasim_fault_init(void)
 {
 #ifdef CONFIG_FAULT_INJECTION
-	/* No stack dump by default: a forced failure is what a test asked for. */
-	vdpasim_fail_map.verbose = 0;
-	vdpasim_fail_unmap.verbose = 0;
-#endif
+	static const char * const names[VDPASIM_NR_FAULTS] = {
+		[VDPASIM_FAIL_MAP] = "fail_vdpa_sim_map",
+		[VDPASIM_FAIL_UNMAP] = "fail_vdpa_sim_unmap",
+	};
+	unsigned int i;
+
+	for (i = 0; i < VDPASIM_NR_FAULTS; i++) {
+		/* No stack dump: a forced failure is what a test asked for. */
+		vdpasim_faults[i].verbose = 0;
 #ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
-	/* Best effort: without debugfs the operations just do not fail. */
-	vdpasim_fault_dir[0] = fault_create_debugfs_attr("fail_vdpa_sim_map",
-							 NULL,
-							 &vdpasim_fail_map);
-	vdpasim_fault_dir[1] = fault_create_debugfs_attr("fail_vdpa_sim_unmap",
-							 NULL,
-							 &vdpasim_fail_unmap);
+		/* Best effort: without debugfs the operations do not fail. */
+		vdpasim_fault_dir[i] = fault_create_debugfs_attr(names[i], NULL,
+								 &vdpasim_faults[i]);
+#endif
+	}
 #endif
 }
 

@@ -5,11 +5,13 @@
 # (failslab through /proc/thread-self/fail-nth, see fail_nth.h): device
 # creation through netlink, with no bus driver and with virtio_vdpa
 # registering a virtio device for it; and vhost_vdpa's open, map and
-# DRIVER_OK. (With virtio_net probing too, kmemleak finds XPS maps and a
-# small object that virtio_net's own probe leaks when it fails after
-# setting queue affinity: that is not our code, so virtio_net stays out.) Each failure must give a clean error (or be absorbed) and
+# DRIVER_OK. Each failure must give a clean error (or be absorbed) and
 # leave nothing behind: the device is absent or deletable, the next run
 # works, and the harness's kmemleak scan and splat check see nothing.
+#
+# virtio_net stays out: injected into its probe, failures after it set
+# queue affinity leak its XPS maps and a small object (kmemleak), in
+# virtio_net and the core, not in our code.
 #
 # Device creation and vhost_vdpa's open have a few dozen points, and each
 # is tried. A map has one per page of a fragmented buffer (about 500, 0.4 s
