@@ -16,6 +16,8 @@
 #   make kernel                   build the debug kernel (series applied)
 #   make demo                     run the demo in QEMU
 #   make bench [BENCH=pci-pktgen] run a benchmark in QEMU (numbers, no verdict)
+#   make fuzz [FUZZ_OPS=1000000] [TRINITY_SECS=300] [VDPA_FUZZ_SEED=...]
+#                                 our fuzzer, then trinity, on the debug kernel
 #   make deps                     apt-get install what all of this needs
 #   make clean
 
@@ -107,6 +109,18 @@ demo:
 BENCH ?= pci-pktgen
 bench:
 	@$(HARNESS)/run.sh --bench $(BENCH)
+
+# tests/97-fuzz.sh with an operation budget instead of a time budget, then
+# Debian's trinity for TRINITY_SECS; initramfs.d/fuzz.sh hands the knobs
+# (and VDPA_FUZZ_SEED, which make check takes too) to the VM.
+FUZZ_OPS ?= 1000000
+TRINITY_SECS ?= 300
+FUZZ_TIER ?= debug
+.PHONY: fuzz
+fuzz:
+	@VDPA_FUZZ_OPS=$(FUZZ_OPS) VDPA_FUZZ_TRINITY=$(TRINITY_SECS) \
+		TEST_TIMEOUT=$${TEST_TIMEOUT:-25200} TIMEOUT=$${TIMEOUT:-28800} \
+		$(HARNESS)/run.sh --tier $(FUZZ_TIER) '97-*'
 
 deps:
 	@$(HARNESS)/deps.sh

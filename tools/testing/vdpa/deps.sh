@@ -20,6 +20,8 @@ PKGS="$PKGS linux-source-6.12 git perl ccache flex bison bc libelf-dev
       libssl-dev python3 python3-yaml python3-jsonschema"
 # Real vhost-vdpa clients run in the VM (tools/testing/vdpa/initramfs.d/).
 PKGS="$PKGS dpdk-dev"
+# A third-party fuzzer beside ours (make fuzz, tests/97-fuzz.sh).
+PKGS="$PKGS trinity"
 
 missing=
 for p in $PKGS; do
