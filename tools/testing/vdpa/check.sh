@@ -6,6 +6,8 @@
 #   1. host checks: the netlink spec against the YNL schema, the uapi
 #      header and the kernel's policies; checkpatch.pl --strict over the
 #      series (a result per patch);
+#   1b. the harness's self-check (check-harness.sh): staged failures of
+#      every kind the suite must catch come out as failures;
 #   2. tier 1: run.sh on Debian's 6.12 kernel with our modules built out
 #      of tree;
 #   3. the series: applied to the pristine 6.12 source with git am, the
@@ -13,7 +15,8 @@
 #   4. tier 2: run.sh --tier debug: the same tests on the debug kernel,
 #      then our KUnit suites and a kmemleak scan.
 #
-#   check.sh [PART...]     parts: host distro kernel debug (default: all)
+#   check.sh [PART...]     parts: host harness distro kernel debug
+#                          (default: all)
 #
 # Every part's results count; a part that cannot run counts as a failure.
 # The last line is "N passed, N failed[, N skipped]" over all of them; the
@@ -23,7 +26,7 @@ set -u
 # shellcheck source=tools/testing/vdpa/kernel/lib.sh
 . "$(dirname "$0")/kernel/lib.sh"
 
-PARTS=${*:-host distro kernel debug}
+PARTS=${*:-host harness distro kernel debug}
 if [ -z "${NO_DEPS:-}" ]; then
 	"$HARNESS/deps.sh" || { echo "0 passed, 1 failed"; exit 1; }
 	export NO_DEPS=1
@@ -152,6 +155,11 @@ for p in $PARTS; do
 		part host host_checks
 		count "$OUTDIR/host.log" "host checks"
 		;;
+	harness)
+		part harness env HARNESS_OUT="$OUTDIR/harness" \
+			"$HARNESS/check-harness.sh"
+		count "$OUTDIR/harness.log" "the harness self-check"
+		;;
 	distro)
 		part distro "$HARNESS/run.sh" --tier distro
 		count_summary "$OUTDIR/distro.log" "tier 1 (distro kernel)"
@@ -178,7 +186,7 @@ for p in $PARTS; do
 		count_summary "$OUTDIR/debug.log" "tier 2 (debug kernel)"
 		;;
 	*)
-		echo "unknown part $p (host distro kernel debug)"
+		echo "unknown part $p (host harness distro kernel debug)"
 		FAIL=$((FAIL + 1))
 		;;
 	esac

@@ -29,11 +29,14 @@
 #   NO_BUILD=1          reuse the modules (or debug kernel) as built
 #   NO_DEPS=1           skip the apt-get check
 #   EXTRA_TESTS=DIR     more NN-name.sh tests to run, from DIR
+#   KERNEL_ARGS=...     more kernel command line (e.g. fault injection)
 #   KDIR, KVER, KERNEL  kernel tree, release and image to use
 #   VDPA_BUILD_DIR      where the initramfs and logs go (default .build/)
 #
 # The last line is "N passed, N failed[, N skipped]"; the exit status is 0
-# only when every test ran and none failed.
+# only when every planned result came, none failed, and every skip is one
+# that expected-skips lists for the tier. The boot is a result of its own,
+# and so is what the kernel logs after the last test.
 
 set -eu
 # shellcheck source=tools/testing/vdpa/common.sh
@@ -131,11 +134,17 @@ fi
 TIER=$TIER KDIR=$KDIR KVER=$KVER KERNEL=$KERNEL DISTRO_MODDIR=$DISTRO_MODDIR \
 	SYSTEM_MAP=${SYSTEM_MAP:-} "$HARNESS/mkinitramfs.sh" "$INITRD"
 
-APPEND="console=ttyS0 panic=-1 oops=panic mitigations=off"
+# A log buffer that a chatty test cannot overflow between two reads:
+# init counts overwritten records as a failure (a splat may be among them).
+APPEND="console=ttyS0 panic=-1 oops=panic mitigations=off log_buf_len=8M"
 APPEND="$APPEND vdpatest.mode=$MODE vdpatest.timeout=$TEST_TIMEOUT"
 APPEND="$APPEND vdpatest.tier=$TIER"
 [ "$MODE" != bench ] || APPEND="$APPEND vdpatest.bench=$BENCH"
 [ -n "$FILTER" ] && APPEND="$APPEND vdpatest.filter=$FILTER"
+# KASAN reports only its first bug of a boot unless told otherwise: one
+# bug in an early test would hide those of all later ones.
+[ "$TIER" != debug ] || APPEND="$APPEND kasan_multi_shot"
+APPEND="$APPEND${KERNEL_ARGS:+ $KERNEL_ARGS}"
 
 # A PCIe machine with an IOMMU and three virtio-net-pci NICs on one hub,
 # for the PCI parents (1NN-pci-* tests): NIC A has a doorbell page per
@@ -274,13 +283,56 @@ if [ "$MODE" = demo ]; then
 	exit 1
 fi
 
-# Count from the log, not from what was shown live.
-read -r PLANNED PASS SKIPPED FAILED DONE < <(tr -d '\r' <"$LOG" | awk '
-	/^1\.\.[0-9]+$/ { planned = substr($0, 4) }
-	/^ok [0-9]+ .*# SKIP/ { skip++; done++; next }
-	/^ok [0-9]+ / { pass++; done++ }
-	/^not ok [0-9]+ / { fail++; done++ }
-	END { printf "%d %d %d %d %d\n", planned, pass, skip, fail, done }')
+# Count from the log, not from what was shown live. Every result of the
+# plan must come exactly once (a line garbled on the console is a result
+# lost), and a skip counts as one only when expected-skips lists it for
+# this tier; anything else is a failure, said in a "not ok - " line.
+EXPECTED_SKIPS=$HARNESS/expected-skips
+VERDICT=$RUN_DIR/verdict
+tr -d '\r' <"$LOG" | awk -v tier="$TIER" -v list="$EXPECTED_SKIPS" '
+	function bad(msg) { print "not ok - " msg; fail++ }
+	BEGIN {
+		while ((getline l < list) > 0) {
+			split(l, f, /[ \t]+/)
+			if (f[1] == tier)
+				expected[f[2]] = 1
+		}
+	}
+	/^1\.\.[0-9]+$/ && !plan_seen { planned = substr($0, 4) + 0; plan_seen = 1 }
+	/^Bail out!/ { bad($0) }
+	/^(not )?ok [0-9]+ / {
+		not = ($1 == "not")
+		n = $(2 + not) + 0
+		name = $(3 + not)
+		if (n < 1 || n > planned || (n in seen)) {
+			bad("result " n " (" name ") is not one the plan 1.." \
+			    planned " still expects")
+			next
+		}
+		seen[n] = 1
+		done++
+		if (not) {
+			fail++
+		} else if ($0 ~ / # SKIP/) {
+			why = $0
+			sub(/.* # SKIP */, "", why)
+			if (name in expected)
+				skip++
+			else
+				bad(name " skipped (" why "), and tier " tier \
+				    " expects no such skip (expected-skips)")
+		} else {
+			pass++
+			if (name in expected)
+				print "# note: " name " ran; expected-skips says tier " \
+				      tier " skips it"
+		}
+	}
+	END {
+		printf "%d %d %d %d %d\n", planned, pass, skip, fail, done
+	}' >"$VERDICT"
+read -r PLANNED PASS SKIPPED FAILED DONE < <(tail -n 1 "$VERDICT")
+sed '$d' "$VERDICT"
 
 if [ -n "$PROBLEM" ]; then
 	current=$(tr -d '\r' <"$LOG" | sed -n 's/^# test: //p' | tail -n 1)
@@ -294,9 +346,12 @@ if [ -n "$PROBLEM" ]; then
 	missing=$((PLANNED - DONE))
 	[ "$missing" -gt 0 ] || missing=1
 	FAILED=$((FAILED + missing))
-elif [ "$PLANNED" -eq 0 ]; then
-	echo "no test matched '${FILTER}'"
+elif [ "$PLANNED" -eq 0 ] && [ "$FAILED" -eq 0 ]; then
+	echo "not ok - no result planned (filter '${FILTER}')"
 	FAILED=1
+elif [ "$DONE" -lt "$PLANNED" ]; then
+	echo "not ok - $((PLANNED - DONE)) of $PLANNED planned results never came"
+	FAILED=$((FAILED + PLANNED - DONE))
 fi
 
 echo "  TIME    build $(elapsed "$T_START" "$T_BUILT")s, boot ${BOOT:-?}s," \

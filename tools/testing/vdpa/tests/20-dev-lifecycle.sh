@@ -46,7 +46,8 @@ expect_fail_msg "kernel answers:" vdpa dev show v0
 expect_fail vdpa dev config show v0
 expect_gone /sys/bus/vdpa/devices/v0
 run vdpa dev show -j
-expect_eq "$(jget dev)" "" "devices left"
+left=$(jget dev)
+expect_eq "$left" "" "devices left"
 
 step "a net device with the defaults"
 run vdpa dev add name v1 mgmtdev vdpasim_net
@@ -62,7 +63,8 @@ expect_eq "$mq" 1 "default max_vq_pairs"
 step "the name is free again after delete"
 run vdpa dev add name v0 mgmtdev vdpasim_net mac $MAC
 run vdpa dev show -j
-expect_eq "$(jget dev | sort | tr '\n' ' ')" "v0 v1 " "devices"
+devs=$(jget dev)
+expect_eq "$(echo "$devs" | sort | tr '\n' ' ')" "v0 v1 " "devices"
 
 step "a block device"
 run vdpa dev add name b0 mgmtdev vdpasim_blk
@@ -75,6 +77,7 @@ run vdpa dev del v0
 run vdpa dev del v1
 run vdpa dev del b0
 run vdpa dev show -j
-expect_eq "$(jget dev)" "" "devices left"
+left=$(jget dev)
+expect_eq "$left" "" "devices left"
 left=$(ls /sys/bus/vdpa/devices)
 expect_eq "$left" "" "/sys/bus/vdpa/devices"

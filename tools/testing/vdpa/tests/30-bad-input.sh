@@ -22,8 +22,8 @@ refused()
 
 no_devs_but()
 {
-	devs=$(vdpa_devs | tr '\n' ' ')
-	expect_eq "$devs" "$*" "devices after refused requests"
+	devs=$(vdpa_devs)
+	expect_eq "$(echo "$devs" | tr '\n' ' ')" "$*" "devices after refused requests"
 }
 
 load vdpa_sim_net vdpa_sim_blk
@@ -98,5 +98,6 @@ no_devs_but "v0 "
 step "nothing left behind"
 run vdpa dev del v0
 run vdpa dev show -j
-expect_eq "$(jget dev)" "" "devices left"
+left=$(jget dev)
+expect_eq "$left" "" "devices left"
 expect_eq "$(ls /sys/bus/vdpa/devices)" "" "/sys/bus/vdpa/devices"

@@ -40,7 +40,8 @@ nl_attr()
 # The same refusal through DEV_NEW must leave no device named $1.
 expect_no_dev()
 {
-	! vdpa_devs | grep -qxF -- "$1" || fail "refused request created '$1'"
+	_devs=$(vdpa_devs)
+	! echo "$_devs" | grep -qxF -- "$1" || fail "refused request created '$1'"
 }
 
 netdev_mac() { cat "/sys/class/net/$1/address"; }
@@ -174,7 +175,8 @@ nl_fail vdpa_nl raw dev_vstats_get dev_name:str:net0 dev_queue_index:u32:9999
 expect_fail vdpa_nl raw 200
 
 step "only the two good devices exist"
-expect_eq "$(vdpa_devs | sort | tr '\n' ' ')" "blk0 net0 " "devices"
+devs=$(vdpa_devs)
+expect_eq "$(echo "$devs" | sort | tr '\n' ' ')" "blk0 net0 " "devices"
 run vdpa_nl get
 expect_eq "$(grep -c '^dev_name ' "$OUT")" 2 "devices in a DEV_GET dump"
 
@@ -184,4 +186,5 @@ run vdpa_nl del net0
 no_netdev net0 || fail "netdev $nd outlived net0"
 run vdpa_nl del blk0
 expect_gone "/sys/block/$bd"
-expect_eq "$(vdpa_devs | wc -l)" 0 "devices left"
+devs=$(vdpa_devs)
+expect_eq "$devs" "" "devices left"

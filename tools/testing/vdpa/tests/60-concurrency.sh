@@ -89,7 +89,8 @@ fi
 
 step "no device is left"
 run vdpa dev show -j
-expect_eq "$(jget dev)" "" "devices left"
+left=$(jget dev)
+expect_eq "$left" "" "devices left"
 expect_eq "$(ls /sys/bus/vdpa/devices)" "" "/sys/bus/vdpa/devices"
 
 step "and the management devices still work"

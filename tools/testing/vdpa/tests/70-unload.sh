@@ -17,7 +17,8 @@ run rmmod vdpa_sim_net
 expect_gone /sys/bus/vdpa/devices/v0
 expect_gone /sys/bus/vdpa/devices/v1
 run vdpa dev show -j
-expect_eq "$(jget dev)" "" "devices left"
+left=$(jget dev)
+expect_eq "$left" "" "devices left"
 run vdpa mgmtdev show -j
 expect_no_out vdpasim_net
 

@@ -83,7 +83,7 @@ echo >/sys/bus/vdpa/devices/v0/driver_override
 echo v0 >/sys/bus/vdpa/drivers/virtio_vdpa/bind
 wait_for 10 vdpa_netdev v0 || fail "v0 did not get a netdev from virtio_vdpa"
 dev=$(vdpa_netdev v0)
-# It must work: virtio_vdpa expects the identity map we left behind.
+# It must work: bound to virtio_vdpa, its reset makes the map identity.
 run ip link set "$dev" up
 run ip addr add 192.0.2.1/24 dev "$dev"
 run ip neigh replace 192.0.2.2 lladdr $MAC dev "$dev" nud permanent

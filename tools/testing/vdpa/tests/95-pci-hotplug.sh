@@ -47,7 +47,8 @@ pci_bind "$A" vp_vdpa
 up_a
 flood
 run sh -c "echo $A > /sys/bus/pci/drivers/vp_vdpa/unbind"
-expect_eq "$(vdpa_devs)" "" "vdpa devices after unbind"
+devs=$(vdpa_devs)
+expect_eq "$devs" "" "vdpa devices after unbind"
 [ -z "$(vdpa_netdev a0)" ] || fail "a0's netdev survived the unbind"
 run sh -c "echo $A > /sys/bus/pci/drivers_probe"
 expect_eq "$(pci_driver "$A")" vp_vdpa "$A's driver after rebind"
@@ -57,7 +58,8 @@ kill "$flood_pid" 2>/dev/null || true
 step "device_del NIC A under virtio_vdpa while traffic runs"
 flood
 unplug 1
-expect_eq "$(vdpa_devs)" "" "vdpa devices after hot-unplug"
+devs=$(vdpa_devs)
+expect_eq "$devs" "" "vdpa devices after hot-unplug"
 run vdpa mgmtdev show
 ! grep -q "pci/$A" "$OUT" || fail "pci/$A still listed after hot-unplug"
 kill "$flood_pid" 2>/dev/null || true

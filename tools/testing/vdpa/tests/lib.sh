@@ -4,8 +4,11 @@
 # what they expected and what they got, and helpers for the vdpa tool,
 # modules, netdevs and block devices.
 #
-# A test exits 0 to pass, 4 (skip) to skip, anything else to fail. Every
-# test starts and ends with no vdpa device and none of our modules loaded.
+# A test exits 0 to pass, anything else to fail; only skip() skips (status
+# 4 with a "SKIP: reason" line: init and _on_exit take a bare status 4,
+# which set -e passes on from any command, for a failure). Every test
+# starts and ends with no vdpa device and none of our modules loaded; a
+# test that leaves one behind that cannot be removed fails.
 
 set -eu
 
@@ -16,6 +19,10 @@ WORK=/tmp/$T
 OUT=$WORK/out		# output (stdout and stderr) of the last command run
 STEP="start"
 FAILED=
+SKIPPING=
+# fail() inside $(...) or a pipeline only ends that subshell: it leaves
+# this mark, and the test fails at exit all the same.
+FAIL_MARK=$WORK/.failed
 
 # Which kernel this is (run.sh --tier): "distro", Debian's with our modules
 # in updates/, or "debug", the debug kernel with ours built in-tree.
@@ -33,6 +40,7 @@ ip() { /usr/sbin/ip "$@"; }
 mkdir -p "$WORK"
 cd "$WORK"
 : >"$OUT"
+rm -f "$FAIL_MARK"
 
 # ---- reporting --------------------------------------------------------
 
@@ -49,17 +57,29 @@ step()
 fail()
 {
 	FAILED=1
+	: >"$FAIL_MARK"
 	printf 'FAIL: %s\n' "$*" >&2
 	exit 1
 }
 
+# skip REASON: the only way to skip; init looks for the SKIP: line.
 skip()
 {
+	SKIPPING=1
 	printf 'SKIP: %s\n' "$*" >&2
 	exit "$SKIP"
 }
 
 show_out() { sed 's/^/    /' "$OUT" >&2; }
+
+# kmsg_allow ERE: lines of the kernel log that match ERE (extended
+# regular expression) do not fail this test: for a message the test
+# provokes on purpose, such as virtio_net's warning when fault injection
+# fails its command. init shows each allowance; a taint still fails.
+kmsg_allow()
+{
+	printf '%s\n' "$1" >>/run/vdpatest-kmsg-allow
+}
 
 # ---- running commands -------------------------------------------------
 
@@ -218,11 +238,24 @@ expect_json()
 
 # ---- vdpa devices and modules -------------------------------------------
 
-# Names of all vdpa devices, one per line (nothing when the core is absent).
-vdpa_devs()
+# _dev_names: the vdpa devices' names, one per line (nothing when the
+# core is not loaded); status 1, the reason on stderr, when the dump fails.
+_dev_names()
 {
 	[ -d /sys/module/vdpa ] || return 0
-	vdpa -j dev show 2>/dev/null | jsonget dev 2>/dev/null || true
+	_rc=0
+	vdpa -j dev show >"$WORK/.devs" 2>"$WORK/.devs.err" || _rc=$?
+	[ "$_rc" -eq 0 ] && jsonget dev <"$WORK/.devs" && return 0
+	printf 'vdpa -j dev show (status %s): %s\n' "$_rc" \
+		"$(cat "$WORK/.devs.err" "$WORK/.devs")" >&2
+	return 1
+}
+
+# Names of all vdpa devices, one per line (nothing when the core is
+# absent). A failed dump fails the test.
+vdpa_devs()
+{
+	_dev_names || fail "cannot list the vdpa devices"
 }
 
 load()
@@ -232,25 +265,91 @@ load()
 
 mod_loaded() { [ -d "/sys/module/$1" ]; }
 
+# _unload MODULE: rmmod it if it is a loaded module. A reference that
+# the test let go of may take a moment to drop: retry for 10 seconds
+# before calling it a leak (not when another module holds it: that one's
+# own rmmod said why).
+_unload()
+{
+	[ -e "/sys/module/$1/initstate" ] || return 0
+	_n=100
+	until rmmod "$1" >"$WORK/.rmmod" 2>&1; do
+		_n=$((_n - 1))
+		_h=$(ls "/sys/module/$1/holders" 2>/dev/null | tr '\n' ' ')
+		if [ "$_n" -le 0 ] || [ -n "$_h" ]; then
+			printf 'reset: rmmod %s: %s (refcnt %s, holders: %s)\n' \
+				"$1" "$(cat "$WORK/.rmmod")" \
+				"$(cat "/sys/module/$1/refcnt" 2>/dev/null)" \
+				"${_h:-none}" >&2
+			return 1
+		fi
+		usleep 100000
+	done
+}
+
 # Back to a clean slate: no vdpa device, none of our modules, every NIC
-# back on virtio-pci, no network namespace.
+# back on virtio-pci, no network namespace. Returns 1, having said why on
+# stderr, when something would not go: a device that cannot be deleted
+# or a module that cannot be unloaded (a leaked reference) fails the test
+# that left it.
 reset_state()
 {
-	for d in $(vdpa_devs); do
-		vdpa dev del "$d" >/dev/null 2>&1 || true
-	done
-	for m in $MODULES; do
-		if mod_loaded "$m"; then
-			rmmod "$m" >/dev/null 2>&1 || true
-		fi
+	_ok=0
+	if _devs=$(_dev_names); then
+		for _d in $_devs; do
+			vdpa dev del "$_d" >"$WORK/.del" 2>&1 && continue
+			printf 'reset: vdpa dev del %s: %s\n' "$_d" \
+				"$(cat "$WORK/.del")" >&2
+			_ok=1
+		done
+	else
+		_ok=1
+	fi
+	for _m in $MODULES; do
+		_unload "$_m" || _ok=1
 	done
 	for _b in $(nic_bdf 1) $(nic_bdf 2) $(nic_bdf 3); do
 		[ -e "/sys/bus/pci/devices/$_b" ] || continue
 		[ "$(pci_driver "$_b")" = virtio-pci ] || pci_restore "$_b"
+		[ "$(pci_driver "$_b")" = virtio-pci ] && continue
+		printf 'reset: %s is bound to "%s", not virtio-pci\n' "$_b" \
+			"$(pci_driver "$_b")" >&2
+		_ok=1
 	done
 	for _ns in $(ip netns list 2>/dev/null | cut -d' ' -f1); do
-		ip netns del "$_ns" 2>/dev/null || true
+		ip netns del "$_ns" >"$WORK/.netns" 2>&1 && continue
+		printf 'reset: ip netns del %s: %s\n' "$_ns" \
+			"$(cat "$WORK/.netns")" >&2
+		_ok=1
 	done
+	return "$_ok"
+}
+
+# ---- KUnit ----------------------------------------------------------------
+
+# kunit_verdict RESULTS: whether a suite's KUnit results (debugfs'
+# kunit/<suite>/results) are a pass. Says why not on stderr and returns 1
+# when a case failed or when no case ran: a suite whose cases all skip
+# tested nothing, and debugfs then still ends with "ok 1 <suite>".
+kunit_verdict()
+{
+	_last=$(grep -E '^(not )?ok ' "$1" | tail -n 1)
+	# The cases' lines are indented once, parameters' twice.
+	_cases=$(grep -cE '^    (not )?ok [0-9]+ ' "$1" || true)
+	_skipped=$(grep -cE '^    ok [0-9]+ .*# SKIP' "$1" || true)
+	grep -E '^    ok [0-9]+ .*# SKIP' "$1" | sed 's/^ */skipped: /' >&2
+	if grep -q 'not ok' "$1"; then
+		echo "a case failed" >&2
+	elif [ "${_last#ok }" = "$_last" ]; then
+		echo "no verdict line (got '$_last')" >&2
+	elif [ "$_cases" -eq 0 ]; then
+		echo "no case ran" >&2
+	elif [ "$_skipped" -eq "$_cases" ]; then
+		echo "all $_cases cases skipped" >&2
+	else
+		return 0
+	fi
+	return 1
 }
 
 # ---- PCI NICs (run.sh's q35 machine) -------------------------------------
@@ -416,7 +515,11 @@ _on_exit()
 {
 	rc=$?
 	set +e
-	if [ "$rc" -ne 0 ] && [ "$rc" -ne "$SKIP" ] && [ -z "$FAILED" ]; then
+	if [ "$rc" -eq "$SKIP" ] && [ -z "$SKIPPING" ]; then
+		printf 'FAIL: exit status %s, but not from skip(), during: %s\n' \
+			"$rc" "$STEP" >&2
+		rc=1
+	elif [ "$rc" -ne 0 ] && [ "$rc" -ne "$SKIP" ] && [ -z "$FAILED" ]; then
 		printf 'FAIL: unexpected exit (status %s) during: %s\n' \
 			"$rc" "$STEP" >&2
 	fi
@@ -425,8 +528,16 @@ _on_exit()
 		kill "$j" 2>/dev/null
 	done
 	wait 2>/dev/null
-	reset_state
+	if ! reset_state; then
+		printf 'FAIL: the test left behind what could not be removed (reset: above)\n' >&2
+		rc=1
+	fi
+	if [ -e "$FAIL_MARK" ] && { [ "$rc" -eq 0 ] || [ "$rc" -eq "$SKIP" ]; }; then
+		printf 'FAIL: a check failed inside $(...) or a pipeline (FAIL: above)\n' >&2
+		rc=1
+	fi
+	exit "$rc"
 }
 trap _on_exit EXIT
 
-reset_state
+reset_state || fail "no clean slate to start from (reset: above)"
