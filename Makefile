@@ -18,6 +18,8 @@
 #   make bench [BENCH=pci-pktgen] run a benchmark in QEMU (numbers, no verdict)
 #   make fuzz [FUZZ_OPS=1000000] [TRINITY_SECS=300] [VDPA_FUZZ_SEED=...]
 #                                 our fuzzer, then trinity, on the debug kernel
+#   make coverage [TESTS=...]     line coverage of our code by the suite, on
+#                                 the debug kernel with gcov (not in check)
 #   make deps                     apt-get install what all of this needs
 #   make clean
 
@@ -48,7 +50,7 @@ endif
 HARNESS := tools/testing/vdpa
 
 .PHONY: all modules modules_install clean check check-debug patches kernel \
-	demo bench deps kdir
+	demo bench coverage deps kdir
 
 all: modules
 
@@ -121,6 +123,10 @@ fuzz:
 	@VDPA_FUZZ_OPS=$(FUZZ_OPS) VDPA_FUZZ_TRINITY=$(TRINITY_SECS) \
 		TEST_TIMEOUT=$${TEST_TIMEOUT:-25200} TIMEOUT=$${TIMEOUT:-28800} \
 		$(HARNESS)/run.sh --tier $(FUZZ_TIER) '97-*'
+
+# gcov of our code in the debug kernel, from the suite; a report, no verdict.
+coverage:
+	@$(HARNESS)/coverage/coverage.sh
 
 deps:
 	@$(HARNESS)/deps.sh

@@ -7,6 +7,7 @@
 # with ccache.
 #
 #   build-kernel.sh [--sparse] [--no-series] [--each]
+#   build-kernel.sh --coverage [--no-series]
 #
 #   --sparse      then run sparse (C=2) over our objects; fails on any
 #                 warning in a file of ours
@@ -15,6 +16,15 @@
 #   --each        then build the series patch by patch, each with the
 #                 debug configuration less what it does not bring yet
 #                 (a result per patch; slow the first time)
+#   --coverage    the coverage kernel instead (make coverage): the same
+#                 configuration plus coverage.config (gcov), and our code
+#                 alone built with gcov instrumentation (GCOV_PROFILE
+#                 lines added to its Makefiles). In a source tree of its
+#                 own (linux-coverage/, a git worktree of linux/) and a
+#                 build tree of its own, linked as
+#                 $BUILD_DIR/coverage-kernel; the source files it was
+#                 built from are kept there (vdpa-coverage-src/), for the
+#                 report.
 #
 # The source tree, the build trees (one per configuration) and the ccache
 # directory live in the cache (lib.sh): after a small change of ours a
@@ -32,20 +42,31 @@ set -eu
 SPARSE=
 SERIES=1
 EACH=
+COVERAGE=
 for arg; do
 	case "$arg" in
 	--sparse) SPARSE=1 ;;
 	--no-series) SERIES= ;;
 	--each) EACH=1 ;;
+	--coverage) COVERAGE=1 ;;
 	-h|--help) sed -n '3,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) die "unknown argument $arg" ;;
 	esac
 done
+[ -z "$COVERAGE" ] || [ -z "$SPARSE$EACH" ] ||
+	die "--coverage goes with neither --sparse nor --each"
 
 JOBS=${JOBS:-2}
 # Our files in the kernel tree, as a regular expression for the logs.
 OURS='drivers/vdpa/|drivers/virtio/virtio_vdpa|drivers/vhost/vdpa|include/linux/vdpa'
 OURS="$OURS|include/uapi/linux/vdpa"
+# $BUILD_DIR/debug-kernel or, for the coverage kernel, coverage-kernel.
+LINK=debug-kernel
+[ -z "$COVERAGE" ] || LINK=coverage-kernel
+# The coverage kernel's Makefiles differ from the series': a worktree of
+# the source tree of its own, which no other build checks out under it.
+KSRC_MAIN=$KSRC
+[ -z "$COVERAGE" ] || KSRC=$KCACHE/linux-coverage
 # The series and the logs of this run: several runs from one clone must
 # not write over each other's (check.sh gives its own directory).
 LOGDIR=${KERNEL_LOGDIR:-$BUILD_DIR/kernel}
@@ -90,6 +111,7 @@ build()
 {
 	local t frag hash missing=0 line sym val got patches
 
+	[ -z "$COVERAGE" ] || coverage_worktree
 	# A fresh checkout of the pristine commit, then the series. Only the
 	# files the last series touched are rewritten: the rest keep their
 	# timestamps, so make rebuilds just what depends on ours.
@@ -112,7 +134,8 @@ build()
 	# The configuration: both fragments, plus our KUnit suites as
 	# modules (their symbols come and go with drivers/vdpa/Kconfig).
 	frag=$(mktemp)
-	cat "$KERNEL_TOOLS/kernel.config" "$KERNEL_TOOLS/debug.config" >"$frag"
+	cat "$KERNEL_TOOLS/kernel.config" "$KERNEL_TOOLS/debug.config" \
+		${COVERAGE:+"$KERNEL_TOOLS/coverage.config"} >"$frag"
 	find "$KSRC/drivers/vdpa" -name Kconfig -exec \
 		sed -n 's/^config \([A-Z0-9_]*KUNIT[A-Z0-9_]*\)$/CONFIG_\1=m/p' {} + |
 		sort >>"$frag"
@@ -121,7 +144,7 @@ build()
 		sha256sum | cut -c1-12)
 	KBUILD=$KCACHE/build-$hash
 	mkdir -p "$KBUILD"
-	ln -sfn "$KBUILD" "$BUILD_DIR/debug-kernel"
+	ln -sfn "$KBUILD" "$BUILD_DIR/$LINK"
 
 	t=$(now)
 	if ! cmp -s "$frag" "$KBUILD/vdpa.config"; then
@@ -154,6 +177,7 @@ build()
 		return 1
 	fi
 
+	[ -z "$COVERAGE" ] || gcov_profile
 	if ! kmake bzImage modules >"$LOGDIR/kernel-build.log" 2>&1; then
 		grep -E 'error|Error|warning:' "$LOGDIR/kernel-build.log" |
 			head -n 40 | sed 's/^/    /'
@@ -171,6 +195,47 @@ build()
 		modules_install >/dev/null
 	echo "  KERNEL  $(cat "$KBUILD/include/config/kernel.release") in $(since "$t")s ($KBUILD)"
 	echo "ok - debug kernel builds"
+}
+
+# coverage_worktree: make $KSRC, the coverage kernel's source tree, a git
+# worktree of the main one (once; again after series.sh made the main one
+# anew from a new tarball).
+coverage_worktree()
+{
+	[ -f "$KSRC/.git" ] &&
+		git -C "$KSRC" rev-parse -q --verify pristine >/dev/null 2>&1 && return 0
+	echo "  SOURCE  worktree $KSRC (once)"
+	rm -rf "$KSRC"
+	git -C "$KSRC_MAIN" worktree prune
+	git -C "$KSRC_MAIN" worktree add -q --detach "$KSRC" pristine
+}
+
+# gcov_profile: GCOV_PROFILE lines in the Makefiles of our code (all of
+# drivers/vdpa/; one object each of drivers/vhost and drivers/virtio),
+# in the coverage kernel's own source tree. The next build's checkout -f
+# and git am start from the series' Makefiles again.
+gcov_profile()
+{
+	local mk line
+
+	(cd "$KSRC" && find drivers/vdpa -name Makefile &&
+		echo drivers/vhost/Makefile && echo drivers/virtio/Makefile) |
+		while read -r mk; do
+			case "$mk" in
+			drivers/vhost/*) line="GCOV_PROFILE_vdpa.o := y" ;;
+			drivers/virtio/*) line="GCOV_PROFILE_virtio_vdpa.o := y" ;;
+			*) line="GCOV_PROFILE := y" ;;
+			esac
+			printf '\n# build-kernel.sh --coverage\n%s\n' "$line" >>"$KSRC/$mk"
+		done
+	# What the objects are built from, for the report, whatever the
+	# source tree holds later.
+	rm -rf "$KBUILD/vdpa-coverage-src"
+	mkdir -p "$KBUILD/vdpa-coverage-src"
+	(cd "$KSRC" && find drivers/vdpa drivers/vhost/vdpa.c \
+		drivers/virtio/virtio_vdpa.c include/linux/vdpa*.h \
+		include/uapi/linux/vdpa*.h -name '*.[ch]' -print0 |
+		cpio -0pdm --quiet "$KBUILD/vdpa-coverage-src")
 }
 
 # sparse over every object of ours; warnings elsewhere (headers of the
@@ -231,9 +296,10 @@ each()
 
 # One build at a time on the machine's two cores, and one user of the
 # shared source tree.
-export -f build sparse each series_patches kmake now since kgit kmake_version die
-export KSRC KBUILD_BUILD_TIMESTAMP PATCHES JOBS SERIES SPARSE BUILD_DIR LOGDIR \
-	KERNEL_TOOLS KCACHE OURS EACH
+export -f build sparse each series_patches kmake now since kgit kmake_version die \
+	gcov_profile coverage_worktree
+export KSRC KSRC_MAIN KBUILD_BUILD_TIMESTAMP PATCHES JOBS SERIES SPARSE BUILD_DIR LOGDIR \
+	KERNEL_TOOLS KCACHE OURS EACH COVERAGE LINK
 rc=0
 T_LOCK=$(now)
 export T_LOCK
