@@ -227,7 +227,7 @@ struct thread {
 	char ring[RING][LINE];
 	unsigned int ring_pos;
 	char *cur;		/* the entry of the operation in progress */
-	volatile double op_start;	/* 0: between operations */
+	double op_start;	/* 0: between operations; read by the watchdog */
 	/* netlink */
 	int nl;
 	uint32_t nl_seq;
@@ -240,7 +240,7 @@ struct thread {
 	uint8_t *shm;		/* 1 MiB of a memfd, shared */
 	/* a guarded access (doorbells, our memory) */
 	sigjmp_buf jb;
-	volatile sig_atomic_t guarded;
+	int guarded;		/* also read by the signal handler */
 	/* scratch */
 	unsigned char buf[NL_BUF];
 	unsigned char rbuf[NL_BUF];
@@ -261,7 +261,7 @@ static int populate;
 static int seed_offset;
 static bool keep_going, verbose, quiet;
 
-static volatile int stop;
+static int stop;			/* atomic: set by any thread */
 static uint64_t ops_issued;		/* atomic: op_begin() calls */
 static uint64_t class_ops[C_NCLASS];	/* atomic */
 #define NERR 256
@@ -386,6 +386,20 @@ static void printable(char *l)
  * Start an operation: its line goes into the ring before it runs, so that
  * a hang or a crash shows it; op_end() appends the result.
  */
+/* A thread's op_start, which the watchdog reads while the thread runs. */
+static void set_op_start(struct thread *t, double v)
+{
+	__atomic_store(&t->op_start, &v, __ATOMIC_RELAXED);
+}
+
+static double get_op_start(struct thread *t)
+{
+	double v;
+
+	__atomic_load(&t->op_start, &v, __ATOMIC_RELAXED);
+	return v;
+}
+
 static void op_begin(struct thread *t, enum op_class c, const char *fmt, ...)
 {
 	char *l = t->ring[t->ring_pos];
@@ -408,7 +422,7 @@ static void op_begin(struct thread *t, enum op_class c, const char *fmt, ...)
 	t->nops++;
 	__atomic_fetch_add(&ops_issued, 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&class_ops[c], 1, __ATOMIC_RELAXED);
-	t->op_start = ts.tv_sec + ts.tv_nsec / 1e9;
+	set_op_start(t, ts.tv_sec + ts.tv_nsec / 1e9);
 	if (verbose) {
 		pthread_mutex_lock(&out_lock);
 		printf("%s\n", l);
@@ -448,7 +462,7 @@ static int res(struct thread *t, int r)
 
 static void op_end(struct thread *t)
 {
-	t->op_start = 0;
+	set_op_start(t, 0);
 }
 
 /* A syscall's result as 0 or -errno. */
@@ -462,8 +476,8 @@ static int sys(long r)
 static void fault_handler(int sig, siginfo_t *si, void *uc)
 {
 	(void)uc;
-	if (self && self->guarded) {
-		self->guarded = 0;
+	if (self && __atomic_load_n(&self->guarded, __ATOMIC_SEQ_CST)) {
+		__atomic_store_n(&self->guarded, 0, __ATOMIC_SEQ_CST);
 		siglongjmp(self->jb, sig);
 	}
 	/* A fault of our own outside a guard: a bug here, not a finding. */
@@ -484,9 +498,9 @@ static void fault_handler(int sig, siginfo_t *si, void *uc)
 	int _sig = sigsetjmp((t)->jb, 1);				\
 	int _r = 0;							\
 	if (!_sig) {							\
-		(t)->guarded = 1;					\
+		__atomic_store_n(&(t)->guarded, 1, __ATOMIC_SEQ_CST);	\
 		code;							\
-		(t)->guarded = 0;					\
+		__atomic_store_n(&(t)->guarded, 0, __ATOMIC_SEQ_CST);	\
 	} else {							\
 		op_more(t, " sig%d", _sig);				\
 		_r = _sig == SIGBUS ? -EIO : -EFAULT;			\
@@ -1122,10 +1136,18 @@ static void mutate(struct thread *t, struct msg *m, size_t *send_len)
 		case A_MAC:
 			put_mac(t, m);
 			break;
-		case A_U8: put_int(m, type, 1, edge64(r)); break;
-		case A_U16: put_int(m, type, 2, edge64(r)); break;
-		case A_U32: put_int(m, type, 4, edge64(r)); break;
-		default: put_int(m, type, 8, edge64(r)); break;
+		case A_U8:
+			put_int(m, type, 1, edge64(r));
+			break;
+		case A_U16:
+			put_int(m, type, 2, edge64(r));
+			break;
+		case A_U32:
+			put_int(m, type, 4, edge64(r));
+			break;
+		default:
+			put_int(m, type, 8, edge64(r));
+			break;
 		}
 		op_more(t, " +attr%u", type);
 		break;
@@ -2084,8 +2106,9 @@ static void op_vh_vring(struct thread *t, struct slot *s)
 					   edge64(r);
 		}
 		a.log_guest_addr = chance(r, 80) ? 0 : rnd(r);
-		op_begin(t, C_VH, "SET_VRING_ADDR fd=%d idx=%u flags=%x "
-			 "desc=%llx avail=%llx used=%llx", s->fd, idx, a.flags,
+		op_begin(t, C_VH,
+			 "SET_VRING_ADDR fd=%d idx=%u flags=%x desc=%llx avail=%llx used=%llx",
+			 s->fd, idx, a.flags,
 			 (unsigned long long)a.desc_user_addr,
 			 (unsigned long long)a.avail_user_addr,
 			 (unsigned long long)a.used_user_addr);
@@ -2590,7 +2613,7 @@ static void op_vh_doorbell(struct thread *t, struct slot *s)
 {
 	struct rng *r = &t->r;
 	int i = below(r, NDB);
-	volatile uint16_t *p = t->db[i];
+	uint16_t *p = t->db[i];	/* device memory: __atomic, one access */
 	uint16_t v = chance(r, 80) ? below(r, s->nvqs ? s->nvqs : 3) : rnd(r);
 
 	if (!p) {
@@ -2614,7 +2637,7 @@ static void op_vh_doorbell(struct thread *t, struct slot *s)
 		break;
 	case 3:
 		op_begin(t, C_VH, "read db%d %p", i, p);
-		res(t, GUARDED(t, { v = *p; }));
+		res(t, GUARDED(t, { v = __atomic_load_n(p, __ATOMIC_RELAXED); }));
 		break;
 	default:
 		/* a strict device meets its doorbell only with its window mapped */
@@ -2623,7 +2646,10 @@ static void op_vh_doorbell(struct thread *t, struct slot *s)
 			res(t, -EAGAIN);
 			break;
 		}
-		res(t, GUARDED(t, { p[chance(r, 90) ? 0 : below(r, 2048)] = v; }));
+		res(t, GUARDED(t, {
+			__atomic_store_n(&p[chance(r, 90) ? 0 : below(r, 2048)],
+					 v, __ATOMIC_RELAXED);
+		}));
 	}
 }
 
@@ -2681,8 +2707,11 @@ static int nl_doit(struct thread *t, uint8_t cmd, const struct mgmtdev *md,
 
 	if (fam < 0)
 		return fam;
-	if (t->nl < 0 && (err = nl_open(t)))
-		return err;
+	if (t->nl < 0) {
+		err = nl_open(t);
+		if (err)
+			return err;
+	}
 	nl_drain(t);
 	h = msg_init(t, &m, fam, NLM_F_REQUEST | NLM_F_ACK |
 		     (name ? 0 : NLM_F_DUMP), cmd, VDPA_GENL_VERSION);
@@ -2703,7 +2732,8 @@ static int nl_doit(struct thread *t, uint8_t cmd, const struct mgmtdev *md,
 		}
 	}
 	h->nlmsg_len = m.len;
-	if ((err = nl_send(t, t->buf, m.len))) {
+	err = nl_send(t, t->buf, m.len);
+	if (err) {
 		nl_close(t);
 		return err;
 	}
@@ -2872,10 +2902,11 @@ static void op_chaos(struct thread *t)
 		res(t, write_file(path, name));
 		return;
 	case 6: {
-		char *argv[] = { "rmmod", mod_list[0], NULL };
+		char *argv[3] = { NULL };
 
 		if (!m)
 			break;
+		argv[0] = "rmmod";
 		argv[1] = mod_list[below(r, nmods)];
 		op_begin(t, C_CHAOS, "rmmod %s", argv[1]);
 		err = spawn(argv);
@@ -2895,7 +2926,10 @@ static void op_chaos(struct thread *t)
 	/* Nothing else to do: load what is missing, list mgmtdevs again. */
 	op_begin(t, C_CHAOS, "restore");
 	for (i = 0; m && i < nmods; i++) {
-		char *argv[] = { "modprobe", mod_list[i], NULL };
+		char *argv[3] = { NULL };
+
+		argv[0] = "modprobe";
+		argv[1] = mod_list[i];
 
 		if (mod_loaded(mod_list[i]))
 			continue;
@@ -2977,10 +3011,10 @@ static void op_vh(struct thread *t)
 /* Operations are counted as op_begin() starts them, every thread's. */
 static bool budget_left(void)
 {
-	if (stop)
+	if (__atomic_load_n(&stop, __ATOMIC_RELAXED))
 		return false;
 	if (max_ops && __atomic_load_n(&ops_issued, __ATOMIC_RELAXED) >= max_ops) {
-		stop = 1;
+		__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 		return false;
 	}
 	return true;
@@ -3116,7 +3150,7 @@ static void kmsg_check(void)
 			dump_rings("kernel splat");
 			exit_code = 4;
 			if (!keep_going)
-				stop = 1;
+				__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 		}
 	}
 }
@@ -3132,9 +3166,9 @@ static void *watchdog(void *arg)
 
 		kmsg_check();
 		if (max_secs && t_now - t_start > max_secs)
-			stop = 1;
+			__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 		for (i = 0; i < nall; i++) {
-			double s = threads[i].op_start;
+			double s = get_op_start(&threads[i]);
 			/* rmmod and modprobe may take a while on a slow VM */
 			double limit = threads[i].chaos ? 2 * watchdog_secs :
 				       watchdog_secs;
@@ -3179,7 +3213,7 @@ static void on_signal(int sig)
 
 /* ---- main ------------------------------------------------------------------ */
 
-static void usage(void)
+static void print_usage(void)
 {
 	fprintf(stderr,
 		"usage: vdpa_fuzz [-s SEED] [-n OPS] [-t SECONDS] [-j THREADS]\n"
@@ -3263,24 +3297,49 @@ int main(int argc, char **argv)
 		      ((uint64_t)(now() * 1e9) << 20);
 	while ((c = getopt(argc, argv, "s:n:t:j:c:p:m:o:w:kvqh")) != -1) {
 		switch (c) {
-		case 's': master_seed = strtoull(optarg, NULL, 0); break;
-		case 'n': max_ops = strtoull(optarg, NULL, 0); break;
-		case 't': max_secs = atof(optarg); break;
-		case 'j': nthreads = atoi(optarg); break;
-		case 'c': chaos = optarg; break;
-		case 'p': populate = atoi(optarg); break;
-		case 'm': modules = optarg; break;
-		case 'o': seed_offset = atoi(optarg); break;
-		case 'w': watchdog_secs = atof(optarg); break;
-		case 'k': keep_going = true; break;
-		case 'v': verbose = true; break;
-		case 'q': quiet = true; break;
-		default: usage();
+		case 's':
+			master_seed = strtoull(optarg, NULL, 0);
+			break;
+		case 'n':
+			max_ops = strtoull(optarg, NULL, 0);
+			break;
+		case 't':
+			max_secs = atof(optarg);
+			break;
+		case 'j':
+			nthreads = atoi(optarg);
+			break;
+		case 'c':
+			chaos = optarg;
+			break;
+		case 'p':
+			populate = atoi(optarg);
+			break;
+		case 'm':
+			modules = optarg;
+			break;
+		case 'o':
+			seed_offset = atoi(optarg);
+			break;
+		case 'w':
+			watchdog_secs = atof(optarg);
+			break;
+		case 'k':
+			keep_going = true;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		default:
+			print_usage();
 		}
 	}
 	if (optind != argc || nthreads < 1 || nthreads > MAX_THREADS ||
 	    strspn(chaos, "dum") != strlen(chaos) || watchdog_secs <= 0)
-		usage();
+		print_usage();
 	if (!max_ops && !max_secs)
 		max_ops = 10000;
 	mods = strdup(modules);
@@ -3305,8 +3364,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("vdpa_fuzz: seed 0x%llx, %d threads, chaos '%s', budget %llu ops"
-	       " / %.0fs\n", (unsigned long long)master_seed, nthreads, chaos,
+	printf("vdpa_fuzz: seed 0x%llx, %d threads, chaos '%s', budget %llu ops / %.0fs\n",
+	       (unsigned long long)master_seed, nthreads, chaos,
 	       (unsigned long long)max_ops, max_secs);
 	printf("vdpa_fuzz: reproduce with: vdpa_fuzz -s 0x%llx -j %d%s%s",
 	       (unsigned long long)master_seed, nthreads, *chaos ? " -c " : "",
