@@ -15,8 +15,15 @@
  * increments (dma_map/dma_unmap) or into an IOMMU domain on the parent's DMA
  * device.
  *
- * A bound device costs a struct device and a cdev; everything else is
- * allocated when the device node is opened and freed when it is closed.
+ * A bound device costs a struct device and a slot in an xarray of minors;
+ * everything else is allocated when the device node is opened and freed
+ * when it is closed. Nothing on the way of a device's life walks the
+ * others: one cdev covers every minor (a cdev per device would put them
+ * all on one kobj_map chain, walked by every open and every removal), and
+ * the node is a child of the vdpa device without a class (a class would
+ * add a "vhost-vdpa" glue directory per device, which the driver core
+ * finds by walking all of them, and which libvirt and govdpa, reading
+ * /sys/bus/vdpa/devices/<dev>/vhost-vdpa-N, do not expect).
  *
  * Lifetime: the device may be unbound (deleted, its parent or this module
  * unloaded) while userspace holds the fd, has doorbells mapped or is half
@@ -31,7 +38,6 @@
 #include <linux/eventfd.h>
 #include <linux/file.h>
 #include <linux/fs.h>
-#include <linux/idr.h>
 #include <linux/iommu.h>
 #include <linux/irqbypass.h>
 #include <linux/mm.h>
@@ -47,6 +53,7 @@
 #include <linux/vhost.h>
 #include <linux/virtio_config.h>
 #include <linux/virtio_ring.h>
+#include <linux/xarray.h>
 
 #define VHOST_VDPA_MINORS	BIT(MINORBITS)
 
@@ -137,9 +144,8 @@ struct vhost_vdpa_file {
 
 /**
  * struct vhost_vdpa - a vDPA device bound to vhost-vdpa
- * @dev: the class device, /dev/vhost-vdpa-@minor; its refcount is the
- *	lifetime of this structure, and an open file holds it through @cdev
- * @cdev: the character device
+ * @dev: the node's device, /dev/vhost-vdpa-@minor; its refcount is the
+ *	lifetime of this structure, and an open file holds a reference
  * @map_lock: serialises IOTLB messages, which drop @lock while they pin
  *	pages; never taken by removal, so a message stuck on a userspace page
  *	fault holds nothing removal needs. Taken before @lock
@@ -168,7 +174,6 @@ struct vhost_vdpa_file {
  */
 struct vhost_vdpa {
 	struct device dev;
-	struct cdev cdev;
 	struct mutex map_lock;	/* see above */
 	struct mutex lock;	/* see above */
 	struct mutex db_lock;	/* see above */
@@ -192,11 +197,13 @@ struct vhost_vdpa {
 };
 
 static dev_t vhost_vdpa_devt;
-static DEFINE_IDA(vhost_vdpa_ida);
-
-static const struct class vhost_vdpa_class = {
-	.name = "vhost-vdpa",
-};
+static struct cdev vhost_vdpa_cdev;
+/*
+ * Minor -> struct vhost_vdpa. A minor is reserved (NULL) from probe until
+ * the device is added and again from removal until the last reference
+ * goes, so it is not reused while its /sys/dev/char link may exist.
+ */
+static DEFINE_XARRAY_ALLOC(vhost_vdpa_minors);
 
 static const struct vdpa_config_ops *ops_of(struct vhost_vdpa *v)
 {
@@ -1917,9 +1924,16 @@ err:
 
 static int vhost_vdpa_open(struct inode *inode, struct file *file)
 {
-	struct vhost_vdpa *v = container_of(inode->i_cdev, struct vhost_vdpa,
-					    cdev);
+	struct vhost_vdpa *v;
 	int err;
+
+	xa_lock(&vhost_vdpa_minors);
+	v = xa_load(&vhost_vdpa_minors, iminor(inode));
+	if (v)
+		get_device(&v->dev);
+	xa_unlock(&vhost_vdpa_minors);
+	if (!v)
+		return -ENXIO;	/* as for a minor without a cdev */
 
 	mutex_lock(&v->lock);
 	if (!v->vdpa)
@@ -1929,8 +1943,10 @@ static int vhost_vdpa_open(struct inode *inode, struct file *file)
 	else
 		err = vhost_vdpa_open_locked(v, file);
 	mutex_unlock(&v->lock);
-	if (err)
+	if (err) {
+		put_device(&v->dev);
 		return err;
+	}
 	file->private_data = v;
 	return stream_open(inode, file);
 }
@@ -1950,6 +1966,7 @@ static int vhost_vdpa_release(struct inode *inode, struct file *file)
 	v->mapping = NULL;
 	v->open = false;
 	mutex_unlock(&v->lock);
+	put_device(&v->dev);
 	return 0;
 }
 
@@ -1976,7 +1993,7 @@ static void vhost_vdpa_release_dev(struct device *dev)
 {
 	struct vhost_vdpa *v = container_of(dev, struct vhost_vdpa, dev);
 
-	ida_free(&vhost_vdpa_ida, v->minor);
+	xa_erase(&vhost_vdpa_minors, v->minor);
 	mutex_destroy(&v->map_lock);
 	mutex_destroy(&v->lock);
 	mutex_destroy(&v->db_lock);
@@ -1987,7 +2004,8 @@ static int vhost_vdpa_probe(struct vdpa_device *vdpa)
 {
 	const struct vdpa_config_ops *ops = vdpa->ops;
 	struct vhost_vdpa *v;
-	int minor, err;
+	u32 minor;
+	int err;
 
 	/* Without a map op, only an IOMMU keeps the owner in its memory. */
 	if (!ops->set_map && !ops->dma_map &&
@@ -1997,11 +2015,11 @@ static int vhost_vdpa_probe(struct vdpa_device *vdpa)
 	v = kzalloc(sizeof(*v), GFP_KERNEL);
 	if (!v)
 		return -ENOMEM;
-	minor = ida_alloc_max(&vhost_vdpa_ida, VHOST_VDPA_MINORS - 1,
-			      GFP_KERNEL);
-	if (minor < 0) {
+	err = xa_alloc(&vhost_vdpa_minors, &minor, NULL,
+		       XA_LIMIT(0, VHOST_VDPA_MINORS - 1), GFP_KERNEL);
+	if (err) {
 		kfree(v);
-		return minor;
+		return err == -EBUSY ? -ENOSPC : err;
 	}
 	v->minor = minor;
 	v->vdpa = vdpa;
@@ -2012,18 +2030,16 @@ static int vhost_vdpa_probe(struct vdpa_device *vdpa)
 	init_waitqueue_head(&v->read_wait);
 
 	device_initialize(&v->dev);
-	v->dev.class = &vhost_vdpa_class;
 	v->dev.parent = &vdpa->dev;
 	v->dev.devt = MKDEV(MAJOR(vhost_vdpa_devt), minor);
 	v->dev.release = vhost_vdpa_release_dev;
 	err = dev_set_name(&v->dev, "vhost-vdpa-%u", minor);
 	if (err)
 		goto err;
-	cdev_init(&v->cdev, &vhost_vdpa_fops);
-	v->cdev.owner = THIS_MODULE;
-	err = cdev_device_add(&v->cdev, &v->dev);
+	err = device_add(&v->dev);
 	if (err)
 		goto err;
+	xa_store(&vhost_vdpa_minors, minor, v, GFP_KERNEL);
 	vdpa_set_drvdata(vdpa, v);
 	return 0;
 
@@ -2037,7 +2053,8 @@ static void vhost_vdpa_remove(struct vdpa_device *vdpa)
 	struct vhost_vdpa *v = vdpa_get_drvdata(vdpa);
 
 	/* No new open; an open fd now fails everything with -ENODEV. */
-	cdev_device_del(&v->cdev, &v->dev);
+	xa_store(&vhost_vdpa_minors, v->minor, NULL, GFP_KERNEL);
+	device_del(&v->dev);
 
 	mutex_lock(&v->lock);
 	if (v->open)
@@ -2067,20 +2084,23 @@ static int __init vhost_vdpa_init(void)
 {
 	int err;
 
+	/* "vhost-vdpa" in /proc/devices: DPDK's virtio_user looks for it. */
 	err = alloc_chrdev_region(&vhost_vdpa_devt, 0, VHOST_VDPA_MINORS,
 				  "vhost-vdpa");
 	if (err)
 		return err;
-	err = class_register(&vhost_vdpa_class);
+	cdev_init(&vhost_vdpa_cdev, &vhost_vdpa_fops);
+	vhost_vdpa_cdev.owner = THIS_MODULE;
+	err = cdev_add(&vhost_vdpa_cdev, vhost_vdpa_devt, VHOST_VDPA_MINORS);
 	if (err)
 		goto err_region;
 	err = vdpa_register_driver(&vhost_vdpa_driver);
 	if (err)
-		goto err_class;
+		goto err_cdev;
 	return 0;
 
-err_class:
-	class_unregister(&vhost_vdpa_class);
+err_cdev:
+	cdev_del(&vhost_vdpa_cdev);
 err_region:
 	unregister_chrdev_region(vhost_vdpa_devt, VHOST_VDPA_MINORS);
 	return err;
@@ -2089,7 +2109,7 @@ err_region:
 static void __exit vhost_vdpa_exit(void)
 {
 	vdpa_unregister_driver(&vhost_vdpa_driver);
-	class_unregister(&vhost_vdpa_class);
+	cdev_del(&vhost_vdpa_cdev);
 	unregister_chrdev_region(vhost_vdpa_devt, VHOST_VDPA_MINORS);
 }
 

@@ -82,6 +82,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -1536,8 +1537,12 @@ static int pick_node(struct rng *r, char *path, size_t cap)
 static bool node_is_pci(const char *path)
 {
 	char sys[128], real[512];
+	struct stat st;
 
-	snprintf(sys, sizeof(sys), "/sys/class/vhost-vdpa/%s", path + 5);
+	if (stat(path, &st))
+		return true;	/* cannot tell: be careful */
+	snprintf(sys, sizeof(sys), "/sys/dev/char/%u:%u", major(st.st_rdev),
+		 minor(st.st_rdev));
 	if (!realpath(sys, real))
 		return true;	/* cannot tell: be careful */
 	return strstr(real, "/pci") != NULL;

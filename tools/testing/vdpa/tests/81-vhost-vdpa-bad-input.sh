@@ -16,8 +16,8 @@
 pins0=$(pins)
 load vdpa_sim_net vhost_vdpa
 run vdpa dev add name v0 mgmtdev vdpasim_net max_vqp 2
-node=$(ls /sys/bus/vdpa/devices/v0/vhost-vdpa/)
-wait_for 5 test -c "/dev/$node" || fail "/dev/$node did not appear"
+node=$(vhost_node v0)
+node=${node#/dev/}
 
 step "bad ioctls and IOTLB messages"
 run vhost_client bad "/dev/$node"

@@ -37,8 +37,8 @@ release()
 new_dev()
 {
 	run vdpa dev add name v0 mgmtdev vdpasim_net mac 02:00:00:00:00:01
-	node=$(ls /sys/bus/vdpa/devices/v0/vhost-vdpa/)
-	wait_for 5 test -c "/dev/$node" || fail "/dev/$node did not appear"
+	node=$(vhost_node v0)
+	node=${node#/dev/}
 }
 
 pins0=$(pins)
@@ -60,7 +60,8 @@ expect_gone "/dev/$node"
 release
 expect_eq "$(pins)" "$pins0" "pins after unbind"
 echo v0 >/sys/bus/vdpa/drivers/vhost_vdpa/bind
-node=$(ls /sys/bus/vdpa/devices/v0/vhost-vdpa/)
+node=$(vhost_node v0)
+node=${node#/dev/}
 run vhost_client net "/dev/$node" -n 5
 run vdpa dev del v0
 

@@ -46,8 +46,8 @@ show_testpmd()
 pins0=$(pins)
 load vdpa_sim_net vhost_vdpa
 run vdpa dev add name v0 mgmtdev vdpasim_net mac $MAC
-node=$(ls /sys/bus/vdpa/devices/v0/vhost-vdpa/)
-wait_for 5 test -c "/dev/$node" || fail "/dev/$node did not appear"
+node=$(vhost_node v0)
+node=${node#/dev/}
 
 step "testpmd starts on /dev/$node"
 mkdir -p /var/run/dpdk

@@ -38,8 +38,8 @@ inner()
 pins0=$(pins)
 load vdpa_sim_net vhost_vdpa
 run vdpa dev add name v0 mgmtdev vdpasim_net mac $DEV_MAC
-node=$(ls /sys/bus/vdpa/devices/v0/vhost-vdpa/)
-wait_for 5 test -c "/dev/$node" || fail "/dev/$node did not appear"
+node=$(vhost_node v0)
+node=${node#/dev/}
 
 step "QEMU boots a guest on -netdev vhost-vdpa"
 set -- qemu-system-x86_64 -accel tcg -cpu max -smp 1 -m 256M \

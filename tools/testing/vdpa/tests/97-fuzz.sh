@@ -117,8 +117,8 @@ mkdir -p "$WORK/victims" "$WORK/trinity"
 for d in $(vdpa_devs); do
 	n=$(vhost_node "$d")
 	mknod "$WORK/victims/${n#/dev/}" c \
-		"$(cut -d: -f1 "/sys/class/vhost-vdpa/${n#/dev/}/dev")" \
-		"$(cut -d: -f2 "/sys/class/vhost-vdpa/${n#/dev/}/dev")"
+		"$(cut -d: -f1 "/sys/bus/vdpa/devices/$d/${n#/dev/}/dev")" \
+		"$(cut -d: -f2 "/sys/bus/vdpa/devices/$d/${n#/dev/}/dev")"
 done
 run ls -l "$WORK/victims"
 # trinity's seed is 32 bits: the first 7 hex digits of ours.

@@ -489,11 +489,17 @@ vdpa_blkdev()
 }
 
 # vhost_node VDPA_DEV: its /dev/vhost-vdpa-N, once it exists.
+_vhost_child()
+{
+	ls "/sys/bus/vdpa/devices/$1" 2>/dev/null | grep -m 1 '^vhost-vdpa'
+}
+
 vhost_node()
 {
-	wait_for 5 ls "/sys/bus/vdpa/devices/$1/vhost-vdpa" ||
-		fail "$1 has no vhost-vdpa node"
-	_vn=$(ls "/sys/bus/vdpa/devices/$1/vhost-vdpa/")
+	# As libvirt and govdpa find it: the vdpa device's child whose name
+	# starts with vhost-vdpa is the name of the node in /dev.
+	wait_for 5 _vhost_child "$1" || fail "$1 has no vhost-vdpa node"
+	_vn=$(_vhost_child "$1")
 	wait_for 5 test -c "/dev/$_vn" || fail "/dev/$_vn did not appear"
 	echo "/dev/$_vn"
 }
