@@ -8,7 +8,7 @@
  *   vhost_client memlock DEV                     maps beyond RLIMIT_MEMLOCK
  *   vhost_client hold DEV FLAG [batch] [-m MAC]   run, wait for FLAG, expect ENODEV
  *   vhost_client send DEV MAC [-n FRAMES] [-D]   transmit frames to MAC on a NIC
- *   vhost_client dma DEV unmap|identity          the device reaches nothing
+ *   vhost_client dma DEV unmap|identity [-P IF]  the device reaches nothing
  *                                                the owner did not map
  *   vhost_client stuck DEV FLAG                  calls stuck on userspace page
  *                                                faults; removal must not wait
@@ -25,7 +25,8 @@
  * and reset the device between two runs without mapping again; -D: the
  * doorbell must be mapped (send only; otherwise kicks fall back to the
  * eventfd when mmap is refused); -m: hold sends to MAC (a real NIC) instead
- * of looping frames through a simulator.
+ * of looping frames through a simulator; -P: dma on a real NIC, whose frames
+ * arrive at the interface IF of this network namespace instead of looping.
  *
  * Only libc: rings are laid out by hand in an anonymous private mapping
  * that is handed to the device with IOTLB messages at an IOVA that differs
@@ -44,14 +45,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <net/if.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <linux/if_packet.h>
 #include <linux/userfaultfd.h>
 #include <linux/vhost.h>
 #include <linux/virtio_blk.h>
@@ -1118,6 +1122,69 @@ static int cmd_hold(const char *path, const char *flag, int batch,
 	return failures ? 1 : 0;
 }
 
+/* ---- a peer: where a real NIC's frames arrive -------------------------- */
+
+/*
+ * A simulator loops what it sends back to its own RX queue; a real NIC
+ * (vp_vdpa) sends it on the wire, where the peer interface receives it on
+ * a packet socket. Either way a frame that arrives intact is proof that
+ * the device read the memory it came from.
+ */
+static int peer_fd = -1;
+static uint8_t peer_mac[6];
+
+static void peer_open(const char *ifname)
+{
+	struct sockaddr_ll sll = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htobe16(0x88b5),
+		.sll_ifindex = if_nametoindex(ifname),
+	};
+	char path[128], mac[32] = "";
+	FILE *f;
+
+	if (!sll.sll_ifindex)
+		die("no interface %s here", ifname);
+	snprintf(path, sizeof(path), "/sys/class/net/%s/address", ifname);
+	f = fopen(path, "r");
+	if (!f || !fgets(mac, sizeof(mac), f) || parse_mac(mac, peer_mac))
+		die("%s: no MAC address", path);
+	fclose(f);
+	peer_fd = socket(AF_PACKET, SOCK_RAW, htobe16(0x88b5));
+	if (peer_fd < 0 || bind(peer_fd, (struct sockaddr *)&sll, sizeof(sll)))
+		die("packet socket on %s: %s", ifname, strerror(errno));
+}
+
+/* Whether @f (its Ethernet frame, without the virtio header) arrives. */
+static int peer_seen(const struct frame *f, int timeout_ms)
+{
+	const size_t wire = sizeof(*f) - sizeof(f->hdr);
+	struct pollfd pfd = { .fd = peer_fd, .events = POLLIN };
+	uint8_t buf[2048];
+	ssize_t n;
+
+	while (poll(&pfd, 1, timeout_ms) > 0) {
+		n = recv(peer_fd, buf, sizeof(buf), 0);
+		if (n >= (ssize_t)wire && !memcmp(buf, f->dst, wire))
+			return 0;
+	}
+	return -1;
+}
+
+/* Send @f (filled) on TX and check that it reaches the peer intact. */
+static int peer_one(struct dev *d, struct frame *f)
+{
+	uint32_t len = sizeof(*f), tlen;
+	void *b = f;
+	int w = 0;
+
+	vq_add(d, &d->vq[1], 1, &b, &len, &w);
+	vq_kick(&d->vq[1], 1);
+	if (vq_wait(&d->vq[1], &tlen, 2000) < 0)
+		return -1;
+	return peer_seen(f, 2000);
+}
+
 /* ---- dma: the device reaches only what the owner mapped ---------------- */
 
 /*
@@ -1149,21 +1216,29 @@ static uint64_t phys_of(const void *p)
 	return (ent & ((1ULL << 55) - 1)) * PAGE + (uintptr_t)p % PAGE;
 }
 
+static void dma_open_mem(struct dev *d);
+
 /* Open a net device whose ring memory is a locked huge page. */
 static void dma_open(struct dev *d, const char *path, uint64_t backend)
 {
-	void *h;
-
 	dev_open(d, path, VIRTIO_ID_NET, backend,
 		 (1ULL << VIRTIO_F_VERSION_1) |
 		 (1ULL << VIRTIO_F_ACCESS_PLATFORM));
+	munmap(d->mem, MEM_SIZE);
+	dma_open_mem(d);
+}
+
+/* Ring memory: a fresh locked huge page (the old one stays, if any). */
+static void dma_open_mem(struct dev *d)
+{
+	void *h;
+
 	h = mmap(NULL, HUGE_SIZE, PROT_READ | PROT_WRITE,
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_POPULATE, -1, 0);
 	if (h == MAP_FAILED)
 		die("huge page: %s (nr_hugepages set?)", strerror(errno));
 	if (mlock(h, HUGE_SIZE))
 		die("mlock: %s", strerror(errno));
-	munmap(d->mem, MEM_SIZE);
 	d->mem = h;
 }
 
@@ -1207,6 +1282,8 @@ static int loop_one(struct dev *d, struct frame *f)
 	uint8_t *got;
 	int id;
 
+	if (peer_fd >= 0)
+		return peer_one(d, f);
 	vq_add(d, tx, 1, &b, &len, &w);
 	vq_kick(tx, 1);
 	id = vq_wait(rx, &rlen, 2000);
@@ -1233,20 +1310,32 @@ static void expect_unreachable(struct dev *d, const char *what, void *f)
 {
 	struct vq *tx = &d->vq[1];
 	uint32_t len = sizeof(struct frame), rlen;
-	int w = 0, id;
+	int w = 0, seen;
 
 	vq_add(d, tx, 1, &f, &len, &w);
 	vq_kick(tx, 1);
-	id = vq_wait(&d->vq[0], &rlen, 1000);
-	expect(what, id < 0 ? 0 : -EIO, 0);
+	if (peer_fd >= 0)
+		seen = !peer_seen(f, 1000);
+	else
+		seen = vq_wait(&d->vq[0], &rlen, 1000) >= 0;
+	expect(what, seen ? -EIO : 0, 0);
 	expect("the device reports it could not read",
 	       settle_status(d) & VIRTIO_CONFIG_S_NEEDS_RESET ? 0 : -EIO, 0);
 }
 
-/* Start a net device on a huge page mapped at IOVA_BASE; frames loop. */
+/* Where dma's frames go: the simulator's own MAC, or the peer's. */
+static const uint8_t *dma_dst(void)
+{
+	static const uint8_t sim_mac[6] = { 2, 0, 0, 0, 0, 1 };
+
+	return peer_fd >= 0 ? peer_mac : sim_mac;
+}
+
+/* Start a net device on a huge page mapped at IOVA_BASE; frames go through. */
 static void dma_start(struct dev *d, const char *path, uint64_t backend)
 {
-	uint8_t mac[6] = { 2, 0, 0, 0, 0, 1 };
+	struct frame *f;
+	unsigned int i;
 
 	dma_open(d, path, backend);
 	if (iotlb_msg(d, 0, VHOST_IOTLB_UPDATE, IOVA_BASE, HUGE_SIZE,
@@ -1256,8 +1345,17 @@ static void dma_start(struct dev *d, const char *path, uint64_t backend)
 	vq_setup(d, 1);
 	set_status(d, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
 		   VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
-	if (net_run(d, mac, 3))
-		die("frames did not loop before the test");
+	if (peer_fd < 0) {
+		if (net_run(d, dma_dst(), 3))
+			die("frames did not loop before the test");
+		return;
+	}
+	f = alloc_mem(d, sizeof(*f), 64);
+	for (i = 0; i < 3; i++) {
+		fill_frame(f, peer_mac, i);
+		if (peer_one(d, f))
+			die("frames did not reach the peer before the test");
+	}
 }
 
 /*
@@ -1284,52 +1382,62 @@ static int fill_table(struct dev *d, unsigned int *entries)
 /*
  * Sequence 1: an invalidate the tables cannot carry out must fail and keep
  * the pages mapped and pinned; one they can must stop the device reading.
+ * Only a parent with a table of its own (the simulator) can refuse one; on
+ * a platform IOMMU (vp_vdpa, -P) the second half is checked alone.
  */
 static int dma_unmap(const char *path)
 {
 	uint64_t backend = (1ULL << VHOST_BACKEND_F_IOTLB_MSG_V2) |
 			   (1ULL << VHOST_BACKEND_F_IOTLB_BATCH);
-	uint8_t mac[6] = { 2, 0, 0, 0, 0, 1 };
 	struct frame *victim;
 	unsigned int entries;
-	long pin_full, pin;
+	long pin_full, pin, unpinned = 4;
 	struct dev d;
 	int err;
 
 	dma_start(&d, path, backend);
-	/* Fill the table with single pages until it refuses. */
-	err = fill_table(&d, &entries);
-	printf("table full after %u more entries (%s)\n", entries,
-	       strerror(-err));
-	expect("the table's limit answers", err, ENOSPC);
-
 	/* A page in the middle of the huge page's entry: a split. */
 	victim = (struct frame *)(d.mem + HUGE_SIZE / 2);
-	pin_full = vm_pinned_kb();
-	err = iotlb_msg(&d, 0, VHOST_IOTLB_INVALIDATE, iova_of(&d, victim),
-			PAGE, 0, 0);
-	expect("INVALIDATE that splits an entry of a full table", err, ENOSPC);
-	pin = vm_pinned_kb();
-	printf("VmPin %ld kB before, %ld kB after the failed invalidate\n",
-	       pin_full, pin);
-	expect("pins kept by the failed invalidate", pin == pin_full ? 0 : -EIO,
-	       0);
-	/* It is still mapped, and the owner was told so: it is still read. */
-	fill_frame(victim, mac, 98);
+	printf("victim page at IOVA %#llx\n",
+	       (unsigned long long)iova_of(&d, victim));
+	if (peer_fd < 0) {
+		/* Fill the table with single pages until it refuses. */
+		err = fill_table(&d, &entries);
+		printf("table full after %u more entries (%s)\n", entries,
+		       strerror(-err));
+		expect("the table's limit answers", err, ENOSPC);
+
+		pin_full = vm_pinned_kb();
+		err = iotlb_msg(&d, 0, VHOST_IOTLB_INVALIDATE,
+				iova_of(&d, victim), PAGE, 0, 0);
+		expect("INVALIDATE that splits an entry of a full table", err,
+		       ENOSPC);
+		pin = vm_pinned_kb();
+		printf("VmPin %ld kB before, %ld kB after the failed invalidate\n",
+		       pin_full, pin);
+		expect("pins kept by the failed invalidate",
+		       pin == pin_full ? 0 : -EIO, 0);
+		/* Room for the split: a fill entry goes. */
+		expect("INVALIDATE of a whole entry",
+		       iotlb_msg(&d, 0, VHOST_IOTLB_INVALIDATE, FILL_IOVA, PAGE,
+				 0, 0), 0);
+		unpinned = 8;
+	} else {
+		pin_full = vm_pinned_kb();
+	}
+	/* Still mapped, and the owner was told so: it is still read. */
+	fill_frame(victim, dma_dst(), 98);
 	expect("a frame in the page is still sent", loop_one(&d, victim), 0);
 
-	/* Room for the split, then the invalidate goes through. */
-	expect("INVALIDATE of a whole entry",
-	       iotlb_msg(&d, 0, VHOST_IOTLB_INVALIDATE, FILL_IOVA, PAGE, 0, 0),
-	       0);
 	expect("INVALIDATE that splits an entry",
 	       iotlb_msg(&d, 0, VHOST_IOTLB_INVALIDATE, iova_of(&d, victim),
 			 PAGE, 0, 0), 0);
 	pin = vm_pinned_kb();
-	printf("VmPin %ld kB after unmapping a page and a fill entry\n", pin);
-	expect("the two pages are unpinned", pin == pin_full - 8 ? 0 : -EIO, 0);
+	printf("VmPin %ld kB after unmapping %ld kB\n", pin, unpinned);
+	expect("the pages are unpinned", pin == pin_full - unpinned ? 0 : -EIO,
+	       0);
 
-	fill_frame(victim, mac, 99);
+	fill_frame(victim, dma_dst(), 99);
 	expect_unreachable(&d, "a frame in the unmapped page is not sent",
 			   victim);
 	printf("%d failure(s)\n", failures);
@@ -1341,12 +1449,14 @@ static int dma_unmap(const char *path)
  * Sequence 2: after a reset that had to install a persistent map, an
  * address space the owner never mapped must be empty, not physical memory.
  * The rings and the frame are described by their physical addresses and
- * group 0 moved to address space 1; the device must read none of it.
+ * group 0 moved to address space 1; the device must read none of it. A
+ * vp_vdpa device (-P) has a single address space: its rings stay in 0,
+ * where nothing is mapped at those addresses either.
  */
 static int dma_identity(const char *path)
 {
 	uint64_t backend = DMA_PERSIST_BACKEND;
-	uint8_t mac[6] = { 2, 0, 0, 0, 0, 1 }, st;
+	uint8_t st;
 	struct vhost_vring_state s = { .index = 0, .num = 1 };
 	unsigned int i, entries;
 	struct frame *f;
@@ -1360,6 +1470,11 @@ static int dma_identity(const char *path)
 		die("backend features 0x%llx lack IOTLB_ASID or IOTLB_PERSIST",
 		    (unsigned long long)d.backend);
 	pa = phys_of(d.mem);
+	if (pa == IOVA_BASE) {
+		/* Mapped at its own address: take another huge page. */
+		dma_open_mem(&d);
+		pa = phys_of(d.mem);
+	}
 	printf("ring memory at physical %#llx\n", (unsigned long long)pa);
 
 	/* A persistent map, with a batch larger than the parent takes. */
@@ -1376,7 +1491,8 @@ static int dma_identity(const char *path)
 	dma_renegotiate(&d);
 
 	/* Group 0 (the data queues) to address space 1, never mapped. */
-	xioctl(d.fd, VHOST_VDPA_SET_GROUP_ASID, &s);
+	if (peer_fd < 0)
+		xioctl(d.fd, VHOST_VDPA_SET_GROUP_ASID, &s);
 	vq_setup(&d, 0);
 	vq_setup(&d, 1);
 	/* Every address the device is given is a physical one. */
@@ -1390,7 +1506,7 @@ static int dma_identity(const char *path)
 		xioctl(d.fd, VHOST_SET_VRING_ADDR, &a);
 	}
 	f = alloc_mem(&d, sizeof(*f), 64);
-	fill_frame(f, mac, 7);
+	fill_frame(f, dma_dst(), 7);
 	copy = alloc_mem(&d, BUF_SIZE, 64);
 	memset(copy, 0x5a, BUF_SIZE);
 	for (i = 0; i < QSIZE / 3; i++) {
@@ -1427,6 +1543,9 @@ static int dma_identity(const char *path)
 				break;
 		expect("the receive buffer is untouched",
 		       i == BUF_SIZE ? 0 : -EIO, 0);
+		if (peer_fd >= 0)
+			expect("the frame did not reach the peer",
+			       peer_seen(f, 500) ? 0 : -EIO, 0);
 		expect("the device reports it could not read",
 		       st & VIRTIO_CONFIG_S_NEEDS_RESET ? 0 : -EIO, 0);
 	}
@@ -1688,7 +1807,9 @@ int main(int argc, char **argv)
 	optind = !strcmp(cmd, "send") ? 4 : 3;
 	if (!strcmp(cmd, "hold"))
 		optind = argc >= 5 && !strcmp(argv[4], "batch") ? 5 : 4;
-	while ((opt = getopt(argc, argv, "n:1pDm:")) != -1) {
+	if (!strcmp(cmd, "dma"))
+		optind = argc >= 5 && argv[4][0] != '-' ? 5 : 4;
+	while ((opt = getopt(argc, argv, "n:1pDm:P:")) != -1) {
 		switch (opt) {
 		case 'n':
 			n = strtoul(optarg, NULL, 0);
@@ -1704,6 +1825,9 @@ int main(int argc, char **argv)
 			break;
 		case 'm':
 			dst = optarg;
+			break;
+		case 'P':
+			peer_open(optarg);
 			break;
 		default:
 			return 2;
@@ -1723,7 +1847,7 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "stuck") && argc >= 4)
 		return cmd_stuck(argv[2], argv[3]);
 	if (!strcmp(cmd, "dma") && argc >= 4)
-		return cmd_dma(argv[2], argv[3], argc >= 5 ? argv[4] : NULL);
+		return cmd_dma(argv[2], argv[3], optind > 4 ? argv[4] : NULL);
 	if (!strcmp(cmd, "hold") && argc >= 4)
 		return cmd_hold(argv[2], argv[3],
 				argc >= 5 && !strcmp(argv[4], "batch"), dst);

@@ -12,6 +12,14 @@
 #    empty: rings and buffers at physical addresses are not read.
 # The simulator's table limit is lowered so that it is reached quickly;
 # vhost_vdpa must take it as its own.
+#
+# Then the same on a real device, NIC A on vp_vdpa, whose DMA goes through
+# the platform IOMMU: its frames reach NIC B, where vhost_client sees them
+# (-P). The IOMMU has no small table, so no invalidate fails there; what
+# is checked is that the device cannot read an unmapped page nor physical
+# addresses. The IOMMU blocks those reads and logs each as a DMAR fault,
+# which this test allows and checks: a fault at the unmapped IOVA, from
+# NIC A.
 
 . "${0%/*}/lib.sh"
 
@@ -39,7 +47,33 @@ for mode in 0 1; do
 	expect_eq "$(pins)" "$pins0" "pages pinned after the client closed"
 done
 echo 0 >/sys/module/vhost_vdpa/parameters/prefer_set_map
+run vdpa dev del d0
+
+A=$(nic_bdf 1)
+[ -e "/sys/bus/pci/devices/$A" ] || fail "no PCI NIC at $A (run.sh's q35 machine)"
+a_dev=$(echo "$A" | cut -d: -f2-)
+# NIC A's reads that the IOMMU refuses, and the IOMMU driver's summary line.
+kmsg_allow "DMAR: (DRHD: handling fault status reg|\[DMA (Read|Write) NO_PASID\] Request device \[$a_dev\] fault addr)"
+load vp_vdpa virtio_net
+peer_up
+pci_bind "$A" vp_vdpa
+run vdpa dev add name a0 mgmtdev "pci/$A"
+node=$(vhost_node a0)
+
+step "vp_vdpa: an unmapped page is not read"
+run ip netns exec peer vhost_client dma "$node" unmap -P "$nb"
+expect_out "0 failure(s)"
+iova=$(sed -n 's/^victim page at IOVA //p' "$OUT")
+dmesg >kmsg
+grep -q "Request device \[$a_dev\] fault addr $iova " kmsg ||
+	fail "no DMAR fault of NIC A at the unmapped IOVA $iova: $(grep DMAR kmsg | tail -n 3)"
+
+step "vp_vdpa: physical addresses are not read"
+run ip netns exec peer vhost_client dma "$node" identity -P "$nb"
+expect_out "0 failure(s)"
+expect_eq "$(pins)" "$pins0" "pages pinned after the client closed"
 
 step "clean up"
-run vdpa dev del d0
+run vdpa dev del a0
+pci_restore "$A"
 echo 0 >/proc/sys/vm/nr_hugepages
