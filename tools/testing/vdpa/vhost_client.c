@@ -1304,7 +1304,10 @@ static int loop_one(struct dev *d, struct frame *f)
 
 /*
  * Offer one TX frame at @f (already filled) and check that the device does
- * not read it: nothing comes back on RX, and the device gives up on it.
+ * not read it: nothing comes back on RX (or reaches the peer), and the
+ * simulator gives up on it. QEMU's device behind an IOMMU (-P) does not:
+ * it reads zeroes where the IOMMU refuses a translation and sends those;
+ * what it was refused is in the kernel's log of DMAR faults instead.
  */
 static void expect_unreachable(struct dev *d, const char *what, void *f)
 {
@@ -1319,8 +1322,12 @@ static void expect_unreachable(struct dev *d, const char *what, void *f)
 	else
 		seen = vq_wait(&d->vq[0], &rlen, 1000) >= 0;
 	expect(what, seen ? -EIO : 0, 0);
-	expect("the device reports it could not read",
-	       settle_status(d) & VIRTIO_CONFIG_S_NEEDS_RESET ? 0 : -EIO, 0);
+	if (peer_fd >= 0)
+		printf("device status %#x\n", settle_status(d));
+	else
+		expect("the device reports it could not read",
+		       settle_status(d) & VIRTIO_CONFIG_S_NEEDS_RESET ? 0 : -EIO,
+		       0);
 }
 
 /* Where dma's frames go: the simulator's own MAC, or the peer's. */
@@ -1546,8 +1553,9 @@ static int dma_identity(const char *path)
 		if (peer_fd >= 0)
 			expect("the frame did not reach the peer",
 			       peer_seen(f, 500) ? 0 : -EIO, 0);
-		expect("the device reports it could not read",
-		       st & VIRTIO_CONFIG_S_NEEDS_RESET ? 0 : -EIO, 0);
+		if (peer_fd < 0)
+			expect("the device reports it could not read",
+			       st & VIRTIO_CONFIG_S_NEEDS_RESET ? 0 : -EIO, 0);
 	}
 	printf("%d failure(s)\n", failures);
 	dev_close(&d);
