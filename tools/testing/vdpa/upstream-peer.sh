@@ -13,7 +13,7 @@
 # Upstream's code is the peer here, never ours: it is extracted and built
 # in a cache outside the git tree (VDPA_KERNEL_CACHE, by default
 # ~/.cache/vdpa-kernel/upstream-peer/<release>/) and never copied into it.
-# initramfs.d/upstream-peer.sh puts the modules at /lib/modules/upstream/
+# initramfs.d/upstream-peer.sh puts the modules at /usr/lib/vdpa-upstream-peer/
 # of the test VM, where only the benchmark loads them (insmod by path).
 
 set -eu

@@ -9,7 +9,7 @@
 #   U  upstream: Debian's vdpa, vhost_vdpa, virtio_vdpa, vhost and
 #                vhost_iotlb, and vringh, vdpa_sim and vdpa_sim_net built
 #                from Debian's source (upstream-peer.sh), loaded with
-#                insmod from /lib/modules/upstream/.
+#                insmod from /usr/lib/vdpa-upstream-peer/.
 # Each pass loads one stack with one bus driver, runs vdpa_scale (create N
 # devices from one netlink socket, dump them, open a sample of their
 # vhost-vdpa nodes, delete them; costs per tenth, memory and kernel
@@ -35,7 +35,7 @@ PLAN=${DENSITY_PLAN:-"1000:vhost:OUOU 10000:vhost:OUOU 100000:vhost:OUOU
 		      10000:none:OU 1000:virtio:OU"}
 SAMPLE=${DENSITY_SAMPLE:-100}
 BUDGET=${DENSITY_BUDGET:-3000}
-UP=/lib/modules/upstream
+UP=/usr/lib/vdpa-upstream-peer
 RESULTS=$WORK/results
 FAILS=0
 
@@ -146,12 +146,17 @@ report()
 				printf "DENSITY %6d %-6s %s: %d runs, created %d of %d%s\n", \
 					nd[1], nd[2], stk, n[s], sum[s, "min_created"], \
 					nd[1], (s in stops) ? " (stopped: " stops[s] ")" : ""
-				printf "DENSITY %6d %-6s %s:   create %8.1f -> %8.1f us/device (x%.2f), delete %8.1f -> %8.1f us/device (x%.2f)\n", \
+				printf "DENSITY %6d %-6s %s:   create %8.1f -> %8.1f " \
+				       "us/device (x%.2f), delete %8.1f -> %8.1f " \
+				       "us/device (x%.2f)\n", \
 					nd[1], nd[2], stk, mean(s, "create_first_us"), \
 					mean(s, "create_last_us"), mean(s, "create_growth"), \
 					mean(s, "delete_first_us"), mean(s, "delete_last_us"), \
 					mean(s, "delete_growth")
-				printf "DENSITY %6d %-6s %s:   %.2f KiB/device (slab %.2f, stacks %.2f), %.3f threads/device, dump %.3f s in %d messages, node open+close %.1f us, %.0f KiB not returned\n", \
+				printf "DENSITY %6d %-6s %s:   %.2f KiB/device " \
+				       "(slab %.2f, stacks %.2f), %.3f threads/device, " \
+				       "dump %.3f s in %d messages, node open+close " \
+				       "%.1f us, %.0f KiB not returned\n", \
 					nd[1], nd[2], stk, mean(s, "kib"), mean(s, "slab_kib"), \
 					mean(s, "stack_kib"), mean(s, "threads"), mean(s, "dump_s"), \
 					mean(s, "dump_msgs"), mean(s, "open_us"), mean(s, "kept_kib")
@@ -160,7 +165,8 @@ report()
 			su = order[o] SUBSEP "U"
 			if (!n[so] || !n[su])
 				continue
-			printf "DENSITY %6d %-6s O/U: create first %s last %s, delete first %s last %s, KiB/device %s, dump %s%s\n", \
+			printf "DENSITY %6d %-6s O/U: create first %s last %s, " \
+			       "delete first %s last %s, KiB/device %s, dump %s%s\n", \
 				nd[1], nd[2], \
 				ratio(mean(so, "create_first_us"), mean(su, "create_first_us")), \
 				ratio(mean(so, "create_last_us"), mean(su, "create_last_us")), \
@@ -176,7 +182,8 @@ report()
 }
 
 [ -r "$UP/load-order" ] ||
-	log "no upstream peer in the image (tools/testing/vdpa/upstream-peer.sh builds it): stack U is skipped"
+	log "no upstream peer in the image" \
+	    "(tools/testing/vdpa/upstream-peer.sh builds it): stack U is skipped"
 : >"$RESULTS"
 log "kernel $(uname -r), $(nproc) CPUs, $(sed -n 's/^MemTotal: *//p' /proc/meminfo) RAM," \
 	"pid_max $(cat /proc/sys/kernel/pid_max), threads-max $(cat /proc/sys/kernel/threads-max)"
