@@ -157,9 +157,11 @@ report()
 				       "(slab %.2f, stacks %.2f), %.3f threads/device, " \
 				       "dump %.3f s in %d messages, node open+close " \
 				       "%.1f us, %.0f KiB not returned\n", \
-					nd[1], nd[2], stk, mean(s, "kib"), mean(s, "slab_kib"), \
-					mean(s, "stack_kib"), mean(s, "threads"), mean(s, "dump_s"), \
-					mean(s, "dump_msgs"), mean(s, "open_us"), mean(s, "kept_kib")
+					nd[1], nd[2], stk, mean(s, "kib"), \
+					mean(s, "slab_kib"), mean(s, "stack_kib"), \
+					mean(s, "threads"), mean(s, "dump_s"), \
+					mean(s, "dump_msgs"), mean(s, "open_us"), \
+					mean(s, "kept_kib")
 			}
 			so = order[o] SUBSEP "O"
 			su = order[o] SUBSEP "U"
