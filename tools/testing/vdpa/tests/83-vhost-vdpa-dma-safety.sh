@@ -63,19 +63,30 @@ pci_bind "$A" vp_vdpa
 run vdpa dev add name a0 mgmtdev "pci/$A"
 node=$(vhost_node a0)
 
+# new_kmsg: the kernel log since the last call, to ./kmsg: a fault must
+# come from the step that checks for it, not from an earlier one.
+kmsg_seen=$(dmesg | wc -l)
+new_kmsg()
+{
+	dmesg | tail -n +$((kmsg_seen + 1)) >kmsg
+	kmsg_seen=$((kmsg_seen + $(wc -l <kmsg)))
+}
+
 step "vp_vdpa: an unmapped page is not read"
+new_kmsg
 run ip netns exec peer vhost_client dma "$node" unmap -P "$nb"
 expect_out "0 failure(s)"
 iova=$(sed -n 's/^victim page at IOVA //p' "$OUT")
-dmesg >kmsg
+new_kmsg
 grep -q "Request device \[$a_dev\] fault addr $iova " kmsg ||
 	fail "no DMAR fault of NIC A at the unmapped IOVA $iova: $(grep DMAR kmsg | tail -n 3)"
 
 step "vp_vdpa: physical addresses are not read"
+new_kmsg
 run ip netns exec peer vhost_client dma "$node" identity -P "$nb"
 expect_out "0 failure(s)"
 pa=$(sed -n 's/^ring memory at physical //p' "$OUT")
-dmesg >kmsg
+new_kmsg
 in_ring=0
 for f in $(sed -n "s/.*Request device \[$a_dev\] fault addr \(0x[0-9a-f]*\) .*/\1/p" kmsg); do
 	[ $((f)) -ge $((pa)) ] && [ $((f)) -lt $((pa + 0x200000)) ] && in_ring=1
