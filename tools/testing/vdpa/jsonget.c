@@ -18,8 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_ITEMS	4096
-
 static const char *base, *p, *end;
 static char **keys;
 static int nkeys;
@@ -27,8 +25,13 @@ static int nkeys;
 static bool found;
 static const char *found_start, *found_end;
 static char found_type;			/* one of "s n o a" */
-static const char *item_start[MAX_ITEMS], *item_end[MAX_ITEMS];
-static int nitems;
+/* The target's members: as many as it has (100,000 devices in a dump). */
+struct item {
+	const char *start, *end;
+};
+
+static struct item *items;
+static int nitems, items_cap;
 
 static void bad(const char *why)
 {
@@ -166,6 +169,21 @@ static void number(void)
 		bad("nothing JSON can start with");
 }
 
+static void add_item(const char *start, const char *end)
+{
+	if (nitems == items_cap) {
+		items_cap = items_cap ? 2 * items_cap : 64;
+		items = realloc(items, items_cap * sizeof(*items));
+		if (!items) {
+			fputs("jsonget: out of memory\n", stderr);
+			exit(2);
+		}
+	}
+	items[nitems].start = start;
+	items[nitems].end = end;
+	nitems++;
+}
+
 /*
  * Parse one value. on_path: every key so far matched; depth: how many.
  * The value at depth == nkeys on the path is the answer.
@@ -191,7 +209,7 @@ static void value(bool on_path, int depth)
 		}
 		for (;;) {
 			bool child = false;
-			const char *kstart = NULL, *kend = NULL;
+			const char *kstart = NULL, *kend = NULL, *vstart;
 
 			ws();
 			if (obj) {
@@ -214,16 +232,10 @@ static void value(bool on_path, int depth)
 					!*e && *keys[depth];
 			}
 			ws();
-			if (target && nitems < MAX_ITEMS)
-				item_start[nitems] = obj ? kstart : p;
+			vstart = p;
 			value(child, depth + 1);
-			if (target && nitems < MAX_ITEMS) {
-				if (obj)
-					item_end[nitems] = kend;
-				else
-					item_end[nitems] = p;
-				nitems++;
-			}
+			if (target)
+				add_item(obj ? kstart : vstart, obj ? kend : p);
 			idx++;
 			ws();
 			if (p < end && *p == ',') {
@@ -309,11 +321,11 @@ int main(int argc, char *argv[])
 	switch (found_type) {
 	case 'o':
 		for (i = 0; i < nitems; i++)
-			print_value(item_start[i], item_end[i]);
+			print_value(items[i].start, items[i].end);
 		break;
 	case 'a':
 		for (i = 0; i < nitems; i++) {
-			const char *s = item_start[i], *e = item_end[i];
+			const char *s = items[i].start, *e = items[i].end;
 
 			while (e > s && strchr(" \t\r\n", e[-1]))
 				e--;
