@@ -36,14 +36,16 @@ check()
 	else
 		echo "not ok - harness: $2"
 		FAIL=$((FAIL + 1))
+		return 1
 	fi
 }
 
-# expect FILE REGEX WHAT: REGEX (extended) matches a line of FILE.
+# expect FILE REGEX WHAT: REGEX (extended) matches a line of FILE; if
+# not, the end of FILE is shown, so that a failure says what came instead.
 expect()
 {
 	grep -qE -- "$2" "$1"
-	check $? "$3: /$2/"
+	check $? "$3: /$2/" || tail -n 25 "$1" | sed 's/^/#   /'
 }
 
 # 1. The patterns, on the host: init.c is plain C.
