@@ -4,6 +4,7 @@
  * devices, for the density benchmark (bench/density.sh).
  *
  *   vdpa_scale [-n N] [-m MGMTDEV] [-p PREFIX] [-o K] [-f MIB] [-t TAG]
+ *              [-k | -d]
  *
  *   -n N        devices to create (default 1000), named PREFIX0..PREFIXN-1
  *   -m MGMTDEV  management device (default vdpasim_net)
@@ -14,6 +15,12 @@
  *               192): a guard against the OOM killer, which would take
  *               the benchmark down with it
  *   -t TAG      a word that starts every output line (default "scale")
+ *   -k          keep the devices: create, dump and sample, do not delete
+ *   -d          delete only: the N devices a run with -k left, after
+ *               dumping them (every one of them must still be there)
+ *
+ * -k and -d split a run around what a test does with the devices in
+ * between (tests/87-scale.sh: iproute2's dumps, vhost clients).
  *
  * On one generic netlink socket, one request at a time, each acked before
  * the next is sent: create N devices (VDPA_CMD_DEV_NEW), dump them all
@@ -41,8 +48,8 @@
  *
  * The last line is "TAG result key=value ...", for the benchmark's
  * report. Exit status: 0 when every device it created was dumped exactly
- * once and deleted, 1 otherwise (a creation refused is not an error), 2
- * on bad usage.
+ * once and (but with -k) deleted, 1 otherwise (a creation refused is not
+ * an error: the result line says how many were created), 2 on bad usage.
  *
  * libc only, so it links statically into the test initramfs.
  */
@@ -95,6 +102,7 @@ struct nl {
 
 static const char *tag = "scale";
 static const char *prefix = "s";
+static bool keep, delete_only;
 
 static noreturn void usage_error(const char *fmt, ...)
 {
@@ -694,8 +702,10 @@ static void report(const struct results *r, const u64 *cns, const u64 *dns)
 {
 	unsigned long n = r->created, missing = dump_missing(r);
 
-	print_tenths("create", cns, n);
-	print_tenths("delete", dns, n);
+	if (!delete_only)
+		print_tenths("create", cns, n);
+	if (!keep)
+		print_tenths("delete", dns, n);
 	printf("%s memory KiB, before -> created -> deleted:", tag);
 	printf(" MemAvailable %lld -> %lld -> %lld,",
 	       r->m0.avail, r->m1.avail, r->m2.avail);
@@ -757,7 +767,7 @@ int main(int argc, char **argv)
 	int opt;
 
 	r.requested = 1000;
-	while ((opt = getopt(argc, argv, "n:m:p:o:f:t:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:m:p:o:f:t:kd")) != -1) {
 		switch (opt) {
 		case 'n':
 			r.requested = parse_ulong(optarg, 100000000);
@@ -779,13 +789,21 @@ int main(int argc, char **argv)
 		case 't':
 			tag = optarg;
 			break;
+		case 'k':
+			keep = true;
+			break;
+		case 'd':
+			delete_only = true;
+			break;
 		default:
 			usage_error("usage: vdpa_scale [-n N] [-m MGMTDEV] [-p PREFIX]\n"
-				    "       [-o K] [-f MIB] [-t TAG]");
+				    "       [-o K] [-f MIB] [-t TAG] [-k | -d]");
 		}
 	}
 	if (optind != argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
+	if (keep && delete_only)
+		usage_error("-k and -d exclude each other");
 	/* Marks and progress must reach the console as they happen. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
@@ -797,20 +815,24 @@ int main(int argc, char **argv)
 
 	read_meminfo(&r.m0, true);
 	r.threads0 = count_kthreads();
-	create_all(&nl, mgmtdev, floor_kib, cns, &r);
+	if (delete_only)
+		r.created = r.requested;
+	else
+		create_all(&nl, mgmtdev, floor_kib, cns, &r);
 	read_meminfo(&r.m1, true);
 	r.threads1 = count_kthreads();
 
 	dump_all(&nl, &r);
 	open_sample(sample, &r);
-	delete_all(&nl, dns, &r);
-
-	/* RCU-deferred frees and the workqueues behind them. */
-	sleep(2);
+	if (!keep) {
+		delete_all(&nl, dns, &r);
+		/* RCU-deferred frees and the workqueues behind them. */
+		sleep(2);
+	}
 	read_meminfo(&r.m2, true);
 	r.threads2 = count_kthreads();
 
 	report(&r, cns, dns);
-	return r.deleted == r.created && !dump_missing(&r) && !r.dump.dups &&
-	       !r.dump.strangers ? 0 : 1;
+	return (keep || r.deleted == r.created) && !dump_missing(&r) &&
+	       !r.dump.dups && !r.dump.strangers ? 0 : 1;
 }
