@@ -20,36 +20,19 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
-#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <stdnoreturn.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/socket.h>
-#include <linux/genetlink.h>
-#include <linux/netlink.h>
-#include <linux/types.h>
 #include <linux/vdpa.h>
 
-#include "fail_nth.h"
-
-/* The kernel's type names, so the code reads like the kernel it tests. */
-typedef __u8 u8;
-typedef __u16 u16;
-typedef __u32 u32;
-typedef __u64 u64;
-
-#ifndef SOL_NETLINK
-#define SOL_NETLINK 270
-#endif
+#include "genl.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Requests stay small; replies may carry a full dump page. */
+/* Requests stay small; replies may carry a full dump page (genl.h). */
 #define REQ_SIZE 8192
-#define RSP_SIZE 65536
 
 enum val_type {
 	T_NONE,
@@ -131,17 +114,11 @@ static const char * const cmds[] = {
 	[VDPA_CMD_DEV_ATTR_SET] = "dev_attr_set",
 };
 
-/* One request under construction, and the socket it goes out on. */
-struct req {
-	union {
-		struct nlmsghdr nlh;
-		unsigned char bytes[REQ_SIZE];
-	} buf;
-	int fd;
-	bool fail_nth;	/* arm fail-nth for this request (fail_nth.h) */
+/* The one request, under construction. */
+union req {
+	struct nlmsghdr nlh;
+	unsigned char bytes[REQ_SIZE];
 };
-
-static u32 last_seq;
 
 static noreturn void usage_error(const char *fmt, ...)
 {
@@ -161,43 +138,24 @@ static noreturn void sys_error(const char *what)
 	exit(1);
 }
 
-static void msg_init(struct req *r, u16 type, u16 flags,
-		     u8 cmd, u8 version)
+/* The family goes in once resolved: bad usage should not need a kernel. */
+static void msg_init(union req *r, u16 flags, u8 cmd)
 {
-	struct genlmsghdr *g;
-
-	memset(&r->buf, 0, sizeof(r->buf));
-	r->buf.nlh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
-	r->buf.nlh.nlmsg_type = type;
-	r->buf.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-	r->buf.nlh.nlmsg_seq = ++last_seq;
-	g = NLMSG_DATA(&r->buf.nlh);
-	g->cmd = cmd;
-	g->version = version;
+	genl_msg_init(r, sizeof(*r), 0, flags, cmd, VDPA_GENL_VERSION);
 }
 
-static void put_attr(struct req *r, u16 type, const void *data,
-		     size_t len)
+static void put_attr(union req *r, u16 type, const void *data, size_t len)
 {
-	size_t off = NLMSG_ALIGN(r->buf.nlh.nlmsg_len);
-	struct nlattr *nla = (struct nlattr *)(r->buf.bytes + off);
-
-	if (len > UINT16_MAX - NLA_HDRLEN ||
-	    off + NLA_ALIGN(NLA_HDRLEN + len) > sizeof(r->buf))
+	if (genl_put_attr(&r->nlh, sizeof(*r), type, data, len))
 		usage_error("request too large");
-	nla->nla_type = type;
-	nla->nla_len = NLA_HDRLEN + len;
-	if (len)
-		memcpy((unsigned char *)nla + NLA_HDRLEN, data, len);
-	r->buf.nlh.nlmsg_len = off + NLA_ALIGN(nla->nla_len);
 }
 
-static void put_str(struct req *r, u16 type, const char *s)
+static void put_str(union req *r, u16 type, const char *s)
 {
 	put_attr(r, type, s, strlen(s) + 1);
 }
 
-static void put_uint(struct req *r, u16 type, enum val_type t,
+static void put_uint(union req *r, u16 type, enum val_type t,
 		     unsigned long long v)
 {
 	u8 v8 = v;
@@ -307,7 +265,7 @@ static u8 parse_cmd(const char *s)
  * strn=<len> (<value> repeated to <len> characters, then NUL), hex (any
  * number of bytes), flag (no payload, value ignored).
  */
-static void put_raw(struct req *r, const char *spec)
+static void put_raw(union req *r, const char *spec)
 {
 	static unsigned char bin[REQ_SIZE];
 	char *copy = strdup(spec), *type_s, *val;
@@ -356,7 +314,7 @@ static void put_raw(struct req *r, const char *spec)
 }
 
 /* "[bus/]device", the way iproute2 names a management device. */
-static void put_mgmtdev(struct req *r, const char *name)
+static void put_mgmtdev(union req *r, const char *name)
 {
 	const char *slash = strchr(name, '/');
 	char bus[256];
@@ -373,7 +331,7 @@ static void put_mgmtdev(struct req *r, const char *name)
 }
 
 /* Provisioning keywords shared by "add" and "set". */
-static void put_provisioning(struct req *r, int argc, char **argv)
+static void put_provisioning(union req *r, int argc, char **argv)
 {
 	unsigned char mac[6];
 	int i;
@@ -466,29 +424,22 @@ static void print_attr(const struct nlattr *nla)
 
 static void print_attrs(const struct nlmsghdr *nlh)
 {
-	int rem = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
 	const struct nlattr *nla;
+	int rem;
 
-	nla = (const struct nlattr *)((const char *)NLMSG_DATA(nlh) +
-				      GENL_HDRLEN);
-	while (rem >= NLA_HDRLEN && nla->nla_len >= NLA_HDRLEN &&
-	       nla->nla_len <= rem) {
+	for (nla = genl_attrs(nlh, &rem); nla_ok(nla, rem);
+	     nla = nla_next(nla, &rem))
 		print_attr(nla);
-		rem -= NLA_ALIGN(nla->nla_len);
-		nla = (const struct nlattr *)((const char *)nla +
-					      NLA_ALIGN(nla->nla_len));
-	}
 }
 
 /* Name the attribute at @off of our own request, for extack offsets. */
-static const char *attr_at(const struct req *r, u32 off, u16 *type)
+static const char *attr_at(const struct nlmsghdr *req, u32 off, u16 *type)
 {
 	const struct nlattr *nla;
 
-	if (off < NLMSG_LENGTH(GENL_HDRLEN) ||
-	    off + NLA_HDRLEN > r->buf.nlh.nlmsg_len)
+	if (off < NLMSG_LENGTH(GENL_HDRLEN) || off + NLA_HDRLEN > req->nlmsg_len)
 		return NULL;
-	nla = (const struct nlattr *)(r->buf.bytes + off);
+	nla = (const struct nlattr *)((const char *)req + off);
 	*type = nla->nla_type & NLA_TYPE_MASK;
 	if (*type < ARRAY_SIZE(attrs) && attrs[*type].name)
 		return attrs[*type].name;
@@ -496,169 +447,45 @@ static const char *attr_at(const struct req *r, u32 off, u16 *type)
 }
 
 /*
- * An NLMSG_ERROR: error 0 is the ACK. Whatever extack TLVs follow the
- * (capped) original header are reported; the message always, the bad or
- * missing attribute as an extra line tests may grep for.
+ * What the kernel answered: error 0 is the ACK, its message a warning. On
+ * an error the message always, the bad or missing attribute as an extra
+ * line tests may grep for.
  */
-static int handle_error(const struct req *r, const struct nlmsghdr *nlh)
+static void report(const struct genl_reply *rep)
 {
-	const struct nlmsgerr *e = NLMSG_DATA(nlh);
-	const char *msg = NULL, *name;
-	const struct nlattr *nla;
-	bool has_offs = false, has_miss = false;
-	u32 offs = 0, miss = 0;
+	const char *name;
 	u16 type;
-	int rem;
 
-	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
-		return -EPROTO;
-
-	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
-		size_t skip = sizeof(*e);
-
-		if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-			skip += e->msg.nlmsg_len - sizeof(e->msg);
-		nla = (const struct nlattr *)((const char *)e + NLMSG_ALIGN(skip));
-		rem = (int)nlh->nlmsg_len - (int)NLMSG_LENGTH(NLMSG_ALIGN(skip));
-		while (rem >= NLA_HDRLEN && nla->nla_len >= NLA_HDRLEN &&
-		       nla->nla_len <= rem) {
-			const void *p = (const char *)nla + NLA_HDRLEN;
-			size_t len = nla->nla_len - NLA_HDRLEN;
-
-			switch (nla->nla_type & NLA_TYPE_MASK) {
-			case NLMSGERR_ATTR_MSG:
-				if (len && memchr(p, '\0', len))
-					msg = p;
-				break;
-			case NLMSGERR_ATTR_OFFS:
-				if (len == 4) {
-					memcpy(&offs, p, 4);
-					has_offs = true;
-				}
-				break;
-			case NLMSGERR_ATTR_MISS_TYPE:
-				if (len == 4) {
-					memcpy(&miss, p, 4);
-					has_miss = true;
-				}
-				break;
-			}
-			rem -= NLA_ALIGN(nla->nla_len);
-			nla = (const struct nlattr *)((const char *)nla +
-						      NLA_ALIGN(nla->nla_len));
-		}
+	if (!rep->error) {
+		if (rep->msg)
+			fprintf(stderr, "warning: %s\n", rep->msg);
+		return;
 	}
 
-	if (!e->error) {
-		if (msg)
-			fprintf(stderr, "warning: %s\n", msg);
-		return 0;
-	}
-
-	fprintf(stderr, "error: %s (errno %d)", strerror(-e->error), -e->error);
-	if (msg && *msg)
-		fprintf(stderr, ": %s", msg);
+	fprintf(stderr, "error: %s (errno %d)", strerror(-rep->error),
+		-rep->error);
+	if (rep->msg && *rep->msg)
+		fprintf(stderr, ": %s", rep->msg);
 	fputc('\n', stderr);
-	if (has_offs) {
-		name = attr_at(r, offs, &type);
+	if (rep->has_offs) {
+		name = attr_at(rep->req, rep->offs, &type);
 		if (name)
 			fprintf(stderr, "bad-attr %s %u\n", name, type);
 	}
-	if (has_miss) {
-		name = miss < ARRAY_SIZE(attrs) && attrs[miss].name ?
-		       attrs[miss].name : "unknown";
-		fprintf(stderr, "missing-attr %s %u\n", name, miss);
-	}
-	return e->error;
-}
-
-/*
- * Send the request and read until its ACK (or, for a dump, NLMSG_DONE).
- * @cb sees every data message of our sequence. Returns 0 or -errno.
- */
-static int transact(struct req *r,
-		    void (*cb)(const struct nlmsghdr *nlh, void *arg),
-		    void *arg)
-{
-	static union {
-		struct nlmsghdr nlh;
-		unsigned char bytes[RSP_SIZE];
-	} rsp;
-	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	ssize_t n;
-
-	if (r->fail_nth)
-		fail_nth_arm();
-	n = sendto(r->fd, r->buf.bytes, r->buf.nlh.nlmsg_len, 0,
-		   (struct sockaddr *)&kernel, sizeof(kernel));
-	if (r->fail_nth)
-		fail_nth_disarm();
-	if (n < 0)
-		sys_error("sendto");
-
-	for (;;) {
-		struct nlmsghdr *nlh;
-
-		n = recv(r->fd, rsp.bytes, sizeof(rsp), 0);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			sys_error("recv");
-		}
-		for (nlh = &rsp.nlh; NLMSG_OK(nlh, n);
-		     nlh = NLMSG_NEXT(nlh, n)) {
-			if (nlh->nlmsg_seq != r->buf.nlh.nlmsg_seq)
-				continue;
-			if (nlh->nlmsg_type == NLMSG_ERROR)
-				return handle_error(r, nlh);
-			if (nlh->nlmsg_type == NLMSG_DONE) {
-				int done_err = 0;
-
-				if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int)))
-					memcpy(&done_err, NLMSG_DATA(nlh),
-					       sizeof(int));
-				if (done_err)
-					fprintf(stderr,
-						"error: %s (errno %d)\n",
-						strerror(-done_err), -done_err);
-				/* A started dump is never acked: DONE ends it. */
-				return done_err;
-			}
-			if (cb)
-				cb(nlh, arg);
-		}
+	if (rep->has_miss) {
+		name = rep->miss < ARRAY_SIZE(attrs) && attrs[rep->miss].name ?
+		       attrs[rep->miss].name : "unknown";
+		fprintf(stderr, "missing-attr %s %u\n", name, rep->miss);
 	}
 }
 
-static void family_cb(const struct nlmsghdr *nlh, void *arg)
+static u16 resolve_family(struct genl *g)
 {
-	int rem = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
-	const struct nlattr *nla;
+	struct genl_reply rep;
+	u16 id = genl_family(g, VDPA_GENL_NAME, &rep);
 
-	nla = (const struct nlattr *)((const char *)NLMSG_DATA(nlh) +
-				      GENL_HDRLEN);
-	while (rem >= NLA_HDRLEN && nla->nla_len >= NLA_HDRLEN &&
-	       nla->nla_len <= rem) {
-		if ((nla->nla_type & NLA_TYPE_MASK) == CTRL_ATTR_FAMILY_ID &&
-		    nla->nla_len >= NLA_HDRLEN + 2)
-			memcpy(arg, (const char *)nla + NLA_HDRLEN, 2);
-		rem -= NLA_ALIGN(nla->nla_len);
-		nla = (const struct nlattr *)((const char *)nla +
-					      NLA_ALIGN(nla->nla_len));
-	}
-}
-
-static u16 resolve_family(int fd)
-{
-	static struct req ctl;
-	u16 id = 0;
-	int err;
-
-	ctl.fd = fd;
-	msg_init(&ctl, GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY, 1);
-	put_str(&ctl, CTRL_ATTR_FAMILY_NAME, VDPA_GENL_NAME);
-	err = transact(&ctl, family_cb, &id);
-	if (err || !id) {
+	report(&rep);
+	if (!id) {
 		fprintf(stderr, "vdpa_nl: no generic netlink family '%s'\n",
 			VDPA_GENL_NAME);
 		exit(1);
@@ -697,14 +524,13 @@ static noreturn void bad_usage(void)
 
 int main(int argc, char **argv)
 {
-	static struct req r;
-	struct sockaddr_nl local = { .nl_family = AF_NETLINK };
+	static struct genl g = { .sys_error = sys_error, .need_ext_ack = 1 };
+	static union req r;
+	struct genl_reply rep;
 	const char *sub;
-	/* Filled in once resolved: bad usage should not need a kernel. */
-	u16 family = 0;
 	u16 flags = 0;
 	u8 cmd;
-	int one = 1;
+	int err;
 	int i;
 
 	if (argc < 2)
@@ -716,43 +542,39 @@ int main(int argc, char **argv)
 					    VDPA_CMD_DEV_CONFIG_GET;
 		if (argc > 3)
 			bad_usage();
-		msg_init(&r, family, argc == 3 ? 0 : NLM_F_DUMP, cmd,
-			 VDPA_GENL_VERSION);
+		msg_init(&r, argc == 3 ? 0 : NLM_F_DUMP, cmd);
 		if (argc == 3)
 			put_str(&r, VDPA_ATTR_DEV_NAME, argv[2]);
 	} else if (!strcmp(sub, "mgmtdev")) {
 		if (argc > 3)
 			bad_usage();
-		msg_init(&r, family, argc == 3 ? 0 : NLM_F_DUMP,
-			 VDPA_CMD_MGMTDEV_GET, VDPA_GENL_VERSION);
+		msg_init(&r, argc == 3 ? 0 : NLM_F_DUMP, VDPA_CMD_MGMTDEV_GET);
 		if (argc == 3)
 			put_mgmtdev(&r, argv[2]);
 	} else if (!strcmp(sub, "vstats")) {
 		if (argc != 4)
 			bad_usage();
-		msg_init(&r, family, 0, VDPA_CMD_DEV_VSTATS_GET,
-			 VDPA_GENL_VERSION);
+		msg_init(&r, 0, VDPA_CMD_DEV_VSTATS_GET);
 		put_str(&r, VDPA_ATTR_DEV_NAME, argv[2]);
 		put_uint(&r, VDPA_ATTR_DEV_QUEUE_INDEX, T_U32,
 			 parse_uint(argv[3], UINT32_MAX));
 	} else if (!strcmp(sub, "add")) {
 		if (argc < 4)
 			bad_usage();
-		msg_init(&r, family, 0, VDPA_CMD_DEV_NEW, VDPA_GENL_VERSION);
+		msg_init(&r, 0, VDPA_CMD_DEV_NEW);
 		put_str(&r, VDPA_ATTR_DEV_NAME, argv[2]);
 		put_mgmtdev(&r, argv[3]);
 		put_provisioning(&r, argc - 4, argv + 4);
 	} else if (!strcmp(sub, "set")) {
 		if (argc < 3)
 			bad_usage();
-		msg_init(&r, family, 0, VDPA_CMD_DEV_ATTR_SET,
-			 VDPA_GENL_VERSION);
+		msg_init(&r, 0, VDPA_CMD_DEV_ATTR_SET);
 		put_str(&r, VDPA_ATTR_DEV_NAME, argv[2]);
 		put_provisioning(&r, argc - 3, argv + 3);
 	} else if (!strcmp(sub, "del")) {
 		if (argc != 3)
 			bad_usage();
-		msg_init(&r, family, 0, VDPA_CMD_DEV_DEL, VDPA_GENL_VERSION);
+		msg_init(&r, 0, VDPA_CMD_DEV_DEL);
 		put_str(&r, VDPA_ATTR_DEV_NAME, argv[2]);
 	} else if (!strcmp(sub, "raw")) {
 		i = 2;
@@ -762,25 +584,18 @@ int main(int argc, char **argv)
 		}
 		if (i >= argc)
 			bad_usage();
-		msg_init(&r, family, flags, parse_cmd(argv[i++]),
-			 VDPA_GENL_VERSION);
+		msg_init(&r, flags, parse_cmd(argv[i++]));
 		for (; i < argc; i++)
 			put_raw(&r, argv[i]);
 	} else {
 		bad_usage();
 	}
 
-	r.fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (r.fd < 0)
-		sys_error("socket");
-	if (bind(r.fd, (struct sockaddr *)&local, sizeof(local)) < 0)
-		sys_error("bind");
-	/* Without these the kernel drops its message, or echoes our request. */
-	if (setsockopt(r.fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one)))
-		sys_error("NETLINK_EXT_ACK");
-	setsockopt(r.fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-
-	r.buf.nlh.nlmsg_type = resolve_family(r.fd);
-	r.fail_nth = true;
-	return transact(&r, print_cb, NULL) ? 1 : 0;
+	genl_open(&g);
+	r.nlh.nlmsg_type = resolve_family(&g);
+	/* The fault goes into the request under test, not the lookup. */
+	g.fail_nth = 1;
+	err = genl_transact(&g, &r.nlh, print_cb, NULL, &rep);
+	report(&rep);
+	return err ? 1 : 0;
 }

@@ -66,25 +66,11 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/socket.h>
-#include <linux/genetlink.h>
-#include <linux/netlink.h>
-#include <linux/types.h>
 #include <linux/vdpa.h>
 
-/* The kernel's type names, so the code reads like the kernel it measures. */
-typedef __u8 u8;
-typedef __u16 u16;
-typedef __u32 u32;
-typedef __u64 u64;
-
-#ifndef SOL_NETLINK
-#define SOL_NETLINK 270
-#endif
+#include "genl.h"
 
 #define REQ_SIZE 1024
-/* A dump message is at most 32 KiB; a larger buffer lets it be that big. */
-#define RSP_SIZE 65536
 #define NAME_MAX_LEN 64
 /* MemAvailable is read every so many creations, outside the timing. */
 #define MEM_EVERY 32
@@ -94,9 +80,8 @@ struct meminfo {
 };
 
 struct nl {
-	int fd;
+	struct genl g;
 	u16 family;
-	u32 seq;
 	char err_msg[256];	/* the extack message of the last error */
 };
 
@@ -138,171 +123,46 @@ static void clock_mark(const char *phase)
 
 /* ---- netlink ----------------------------------------------------------- */
 
-static void put_attr(struct nlmsghdr *nlh, u16 type, const void *data,
-		     size_t len)
-{
-	size_t off = NLMSG_ALIGN(nlh->nlmsg_len);
-	struct nlattr *nla = (struct nlattr *)((char *)nlh + off);
-
-	if (off + NLA_ALIGN(NLA_HDRLEN + len) > REQ_SIZE)
-		usage_error("request too large");
-	nla->nla_type = type;
-	nla->nla_len = NLA_HDRLEN + len;
-	memcpy((char *)nla + NLA_HDRLEN, data, len);
-	nlh->nlmsg_len = off + NLA_ALIGN(nla->nla_len);
-}
-
 static void put_str(struct nlmsghdr *nlh, u16 type, const char *s)
 {
-	put_attr(nlh, type, s, strlen(s) + 1);
+	if (genl_put_str(nlh, REQ_SIZE, type, s))
+		usage_error("request too large");
 }
 
-static struct nlmsghdr *msg_init(struct nl *nl, void *buf, u16 type,
-				 u16 flags, u8 cmd, u8 version)
+/* An ACK's extack message is kept, none or not; NLMSG_DONE keeps the last. */
+static void keep_msg(struct nl *nl, const struct genl_reply *rep)
 {
-	struct nlmsghdr *nlh = buf;
-	struct genlmsghdr *g;
-
-	memset(buf, 0, REQ_SIZE);
-	nlh->nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-	nlh->nlmsg_seq = ++nl->seq;
-	g = NLMSG_DATA(nlh);
-	g->cmd = cmd;
-	g->version = version;
-	return nlh;
-}
-
-/* The attribute of @type in a genetlink message, or NULL. */
-static const struct nlattr *find_attr(const struct nlmsghdr *nlh, u16 type)
-{
-	int rem = (int)nlh->nlmsg_len - (int)NLMSG_LENGTH(GENL_HDRLEN);
-	const struct nlattr *nla;
-
-	nla = (const struct nlattr *)((const char *)NLMSG_DATA(nlh) +
-				      GENL_HDRLEN);
-	while (rem >= NLA_HDRLEN && nla->nla_len >= NLA_HDRLEN &&
-	       nla->nla_len <= rem) {
-		if ((nla->nla_type & NLA_TYPE_MASK) == type)
-			return nla;
-		rem -= NLA_ALIGN(nla->nla_len);
-		nla = (const struct nlattr *)((const char *)nla +
-					      NLA_ALIGN(nla->nla_len));
-	}
-	return NULL;
-}
-
-/* An NLMSG_ERROR: its errno (0 for the ACK), its extack message kept. */
-static int ack_error(struct nl *nl, const struct nlmsghdr *nlh)
-{
-	const struct nlmsgerr *e = NLMSG_DATA(nlh);
-	const struct nlattr *nla;
-	size_t skip = sizeof(*e);
-	int rem;
-
-	nl->err_msg[0] = '\0';
-	if (nlh->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
-		return -EPROTO;
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return e->error;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		skip += e->msg.nlmsg_len - sizeof(e->msg);
-	nla = (const struct nlattr *)((const char *)e + NLMSG_ALIGN(skip));
-	rem = (int)nlh->nlmsg_len - (int)NLMSG_LENGTH(NLMSG_ALIGN(skip));
-	while (rem >= NLA_HDRLEN && nla->nla_len >= NLA_HDRLEN &&
-	       nla->nla_len <= rem) {
-		size_t len = nla->nla_len - NLA_HDRLEN;
-		const char *p = (const char *)nla + NLA_HDRLEN;
-
-		if ((nla->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG &&
-		    len && memchr(p, '\0', len))
-			snprintf(nl->err_msg, sizeof(nl->err_msg), "%s", p);
-		rem -= NLA_ALIGN(nla->nla_len);
-		nla = (const struct nlattr *)((const char *)nla +
-					      NLA_ALIGN(nla->nla_len));
-	}
-	return e->error;
+	if (!rep->done)
+		snprintf(nl->err_msg, sizeof(nl->err_msg), "%s",
+			 rep->msg ? rep->msg : "");
 }
 
 /*
- * Send @req and read until its ACK or, for a dump, its NLMSG_DONE. @cb sees
- * every data message of its sequence; @msgs, if given, counts the reads
- * that brought any. Returns 0 or -errno.
+ * Send @req and read to its end; @reads, if given, counts the reads that
+ * brought data messages. Returns 0 or -errno.
  */
 static int transact(struct nl *nl, struct nlmsghdr *req,
 		    void (*cb)(const struct nlmsghdr *nlh, void *arg),
-		    void *arg, unsigned long *msgs)
+		    void *arg, unsigned long *reads)
 {
-	static union {
-		struct nlmsghdr nlh;
-		unsigned char bytes[RSP_SIZE];
-	} rsp;
-	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	ssize_t n;
+	struct genl_reply rep;
+	int err = genl_transact(&nl->g, req, cb, arg, &rep);
 
-	if (sendto(nl->fd, req, req->nlmsg_len, 0,
-		   (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
-		sys_error("sendto");
-	for (;;) {
-		struct nlmsghdr *nlh;
-		bool data = false;
-
-		n = recv(nl->fd, rsp.bytes, sizeof(rsp), 0);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			sys_error("recv");
-		}
-		for (nlh = &rsp.nlh; NLMSG_OK(nlh, n);
-		     nlh = NLMSG_NEXT(nlh, n)) {
-			if (nlh->nlmsg_seq != req->nlmsg_seq)
-				continue;
-			if (nlh->nlmsg_type == NLMSG_ERROR)
-				return ack_error(nl, nlh);
-			if (nlh->nlmsg_type == NLMSG_DONE) {
-				int err = 0;
-
-				if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(int)))
-					memcpy(&err, NLMSG_DATA(nlh),
-					       sizeof(int));
-				return err;
-			}
-			data = true;
-			if (cb)
-				cb(nlh, arg);
-		}
-		if (data && msgs)
-			(*msgs)++;
-	}
-}
-
-static void family_cb(const struct nlmsghdr *nlh, void *arg)
-{
-	const struct nlattr *nla = find_attr(nlh, CTRL_ATTR_FAMILY_ID);
-
-	if (nla && nla->nla_len >= NLA_HDRLEN + 2)
-		memcpy(arg, (const char *)nla + NLA_HDRLEN, 2);
+	keep_msg(nl, &rep);
+	if (reads)
+		*reads += rep.reads;
+	return err;
 }
 
 static void nl_open(struct nl *nl)
 {
-	static u64 buf[REQ_SIZE / sizeof(u64)];
-	struct sockaddr_nl local = { .nl_family = AF_NETLINK };
-	struct nlmsghdr *req;
-	int one = 1;
+	struct genl_reply rep;
 
-	nl->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (nl->fd < 0)
-		sys_error("socket");
-	if (bind(nl->fd, (struct sockaddr *)&local, sizeof(local)) < 0)
-		sys_error("bind");
-	setsockopt(nl->fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	setsockopt(nl->fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-
-	req = msg_init(nl, buf, GENL_ID_CTRL, 0, CTRL_CMD_GETFAMILY, 1);
-	put_str(req, CTRL_ATTR_FAMILY_NAME, VDPA_GENL_NAME);
-	if (transact(nl, req, family_cb, &nl->family, NULL) || !nl->family) {
+	nl->g.sys_error = sys_error;
+	genl_open(&nl->g);
+	nl->family = genl_family(&nl->g, VDPA_GENL_NAME, &rep);
+	keep_msg(nl, &rep);
+	if (!nl->family) {
 		printf("%s error: no generic netlink family '%s'\n", tag,
 		       VDPA_GENL_NAME);
 		exit(1);
@@ -325,7 +185,8 @@ static int dev_cmd(struct nl *nl, u8 cmd, unsigned long i,
 	int err;
 
 	dev_name(name, i);
-	req = msg_init(nl, buf, nl->family, 0, cmd, VDPA_GENL_VERSION);
+	req = genl_msg_init(buf, REQ_SIZE, nl->family, 0, cmd,
+			    VDPA_GENL_VERSION);
 	put_str(req, VDPA_ATTR_DEV_NAME, name);
 	if (mgmtdev)
 		put_str(req, VDPA_ATTR_MGMTDEV_DEV_NAME, mgmtdev);
@@ -345,7 +206,7 @@ struct dump {
 
 static void dump_cb(const struct nlmsghdr *nlh, void *arg)
 {
-	const struct nlattr *nla = find_attr(nlh, VDPA_ATTR_DEV_NAME);
+	const struct nlattr *nla = genl_find_attr(nlh, VDPA_ATTR_DEV_NAME);
 	size_t plen = strlen(prefix);
 	struct dump *d = arg;
 	unsigned long i;
@@ -621,8 +482,8 @@ static void dump_all(struct nl *nl, struct results *r)
 	r->dump.seen = calloc(r->created + 1, 1);
 	if (!r->dump.seen)
 		sys_error("calloc");
-	req = msg_init(nl, buf, nl->family, NLM_F_DUMP, VDPA_CMD_DEV_GET,
-		       VDPA_GENL_VERSION);
+	req = genl_msg_init(buf, REQ_SIZE, nl->family, NLM_F_DUMP,
+			    VDPA_CMD_DEV_GET, VDPA_GENL_VERSION);
 	clock_mark("dump-begin");
 	t0 = now_ns();
 	err = transact(nl, req, dump_cb, &r->dump, &r->dump_msgs);
