@@ -32,6 +32,7 @@ if [ -z "$dev" ]; then
 fi
 stat=/sys/class/net/$dev/statistics
 
+echo "INNER: booted $(cut -d' ' -f1 /proc/uptime)s"
 echo "INNER: mac $(cat "/sys/class/net/$dev/address")"
 echo 1 >"/proc/sys/net/ipv6/conf/$dev/disable_ipv6" 2>/dev/null
 ip link set "$dev" up
@@ -58,6 +59,7 @@ for i in $(seq 20); do
 	sleep 1
 done
 echo "INNER: sent $tx received $rx"
+echo "INNER: done $(cut -d' ' -f1 /proc/uptime)s"
 echo "INNER: rx_dropped $(cat "$stat/rx_dropped") rx_errors $(cat "$stat/rx_errors")"
 # The outer test reads the device's counters now, while the device runs.
 sleep 15

@@ -209,14 +209,17 @@ expect_le()
 expect_exists() { [ -e "$1" ] || fail "$1 does not exist"; }
 expect_gone() { [ ! -e "$1" ] || fail "$1 still exists"; }
 
-# wait_for SECONDS CMD...: poll (10 times a second) until CMD succeeds.
+# wait_for SECONDS CMD...: poll (10 times a second) until CMD succeeds,
+# for at most SECONDS of the clock: counting polls would stretch the wait
+# by however long each CMD takes, several times over on the debug kernel.
 wait_for()
 {
-	_n=$(($1 * 10))
+	read -r _up _rest </proc/uptime
+	_end=$((${_up%.*} + $1))
 	shift
 	while ! "$@" >/dev/null 2>&1; do
-		_n=$((_n - 1))
-		[ "$_n" -gt 0 ] || return 1
+		read -r _up _rest </proc/uptime
+		[ "${_up%.*}" -lt "$_end" ] || return 1
 		usleep 100000
 	done
 }
