@@ -254,6 +254,17 @@ _dev_names()
 	return 1
 }
 
+# seq_names PREFIX COUNT: PREFIX0 .. PREFIX<COUNT-1>, one per line, sorted
+# (as a dump's names are once sorted), for tests of many devices.
+seq_names()
+{
+	_i=0
+	while [ "$_i" -lt "$2" ]; do
+		echo "$1$_i"
+		_i=$((_i + 1))
+	done | sort
+}
+
 # Names of all vdpa devices, one per line (nothing when the core is
 # absent). A failed dump fails the test.
 vdpa_devs()
