@@ -87,11 +87,15 @@ run_pass()
 	[ "$2" != vhost ] || _o=$SAMPLE
 	log "== pass $_tag: $1 devices, stack $3, bus driver $2"
 	load_stack "$3" "$2"
-	_rc=0
-	vdpa_scale -n "$1" -o "$_o" -t "$_tag" >"$WORK/$_tag.out" 2>&1 || _rc=$?
-	# Its lines are for the console as well, after the fact: a pipe
-	# would hide its exit status from busybox sh.
-	cat "$WORK/$_tag.out"
+	# Its lines reach the console as they come: run.sh stamps the
+	# "BENCH clock" ones with the host's clock. The exit status goes
+	# round the pipe, which busybox sh would lose.
+	{
+		_rc=0
+		vdpa_scale -n "$1" -o "$_o" -t "$_tag" 2>&1 || _rc=$?
+		echo "$_rc" >"$WORK/$_tag.rc"
+	} | tee "$WORK/$_tag.out"
+	_rc=$(cat "$WORK/$_tag.rc")
 	unload_stack
 	if [ "$_rc" -ne 0 ]; then
 		log "pass $_tag: vdpa_scale exit status $_rc"

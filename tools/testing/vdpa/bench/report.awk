@@ -5,7 +5,21 @@
 #   <host seconds> BENCH end <path> <size> <round> <frames>
 # For each size: each run's rate, each path's mean, and V/D as the ratio
 # of the means with its spread (lowest and highest V run over the mean D).
+#   <host seconds> BENCH clock <tag> <phase>-begin|<phase>-end <guest seconds>
+# For each phase: how long it took by the guest's clock and by the host's.
 
+$3 == "clock" {
+	phase = $5
+	sub(/-(begin|end)$/, "", phase)
+	if ($5 ~ /-begin$/) {
+		hc[$4, phase] = $1
+		gc[$4, phase] = $6
+	} else if (($4, phase) in hc) {
+		printf "  clock %s %s: guest %.2fs, host %.2fs\n", $4, phase, \
+			$6 - gc[$4, phase], $1 - hc[$4, phase]
+	}
+	next
+}
 $3 == "begin" { t0[$4, $5, $6] = $1 }
 $3 == "end" && (($4, $5, $6) in t0) {
 	dt = $1 - t0[$4, $5, $6]
