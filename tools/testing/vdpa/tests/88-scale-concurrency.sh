@@ -36,100 +36,89 @@ check_dump()
 		echo "$1: $(grep -c '^b[0-9]*$' "$2.s") of the $N devices"
 }
 
-# churner ID: add and delete devices of its own until told to stop.
-churner()
+# worker NAME FUNC ARG...: FUNC ARG... ROUND for ROUND = 0, 1, ... until
+# told to stop; then how many rounds it did in NAME.rounds. A round says
+# what went wrong on its output, which is NAME.log.
+worker()
 {
-	i=0
+	wname=$1
+	shift
+	round=0
 	while [ ! -e stop ]; do
-		vdpa dev add name "c$1_$i" mgmtdev vdpasim_net >"c$1.out" 2>&1 ||
-			echo "churner $1: add c$1_$i: $(cat "c$1.out")"
-		vdpa dev del "c$1_$i" >"c$1.out" 2>&1 ||
-			echo "churner $1: del c$1_$i: $(cat "c$1.out")"
-		i=$((i + 1))
+		"$@" "$round"
+		round=$((round + 1))
 	done
-	echo "$i" >"churner$1.rounds"
+	echo "$round" >"$wname.rounds"
 }
 
-# mover: unbind u0..u7 from vhost_vdpa and bind them back.
-mover()
+# churn ID ROUND: add a device of its own with iproute2 and delete it.
+churn()
 {
-	n=0
-	drv=/sys/bus/vdpa/drivers/vhost_vdpa
-	while [ ! -e stop ]; do
-		d=u$((n % MOVERS))
-		echo "$d" >"$drv/unbind" || echo "mover: unbind $d failed"
-		echo "$d" >"$drv/bind" || echo "mover: bind $d failed"
-		n=$((n + 1))
-	done
-	echo "$n" >mover.rounds
+	vdpa dev add name "c$1_$2" mgmtdev vdpasim_net >"c$1.out" 2>&1 ||
+		echo "churner $1: add c$1_$2: $(cat "c$1.out")"
+	vdpa dev del "c$1_$2" >"c$1.out" 2>&1 ||
+		echo "churner $1: del c$1_$2: $(cat "c$1.out")"
 }
 
-# opener: open and close the nodes of u0..u7 as they come and go. A node
-# not there yet or gone already, or a minor whose device just went, is
-# the race (ENOENT, ENXIO, ENODEV); any other error is a failure.
-opener()
+# move ROUND: unbind one of u0..u7 from vhost_vdpa and bind it back.
+move()
 {
-	n=0
-	while [ ! -e stop ]; do
-		for d in /sys/bus/vdpa/devices/u*/vhost-vdpa-*; do
-			[ -e "$d" ] || continue
-			node=/dev/${d##*/}
-			# Opened for the length of "true" (not a special
-			# builtin: a failed redirection does not end the
-			# shell), and read-only: "<>" would create a file in
-			# /dev where the node just went.
-			if true 2>opener.err 3<"$node"; then
-				n=$((n + 1))
-				continue
-			fi
-			case "$(cat opener.err)" in
-			*": no such file") ;;	# busybox's ENOENT
-			*"No such device or address"*) ;;
-			*"No such device"*) ;;
-			*) echo "opener: $node: $(cat opener.err)" ;;
-			esac
-		done
-	done
-	echo "$n" >opener.rounds
+	d=u$(($1 % MOVERS))
+	echo "$d" >/sys/bus/vdpa/drivers/vhost_vdpa/unbind ||
+		echo "mover: unbind $d failed"
+	echo "$d" >/sys/bus/vdpa/drivers/vhost_vdpa/bind ||
+		echo "mover: bind $d failed"
 }
 
-# driver: a vhost client moves frames through devices of the population.
-driver()
+# open_nodes ROUND: open and close the nodes of u0..u7 as they come and
+# go. A node not there yet or gone already, or a minor whose device just
+# went, is the race (ENOENT, ENXIO, ENODEV); any other error is a failure.
+open_nodes()
 {
-	n=0
-	while [ ! -e stop ]; do
-		node=$(ls "/sys/bus/vdpa/devices/b$((n * 37 % N))" |
-			grep -m 1 '^vhost-vdpa')
-		vhost_client net "/dev/$node" -n 5 >driver.out 2>&1 ||
-			echo "driver: b$((n * 37 % N)): $(tail -n 3 driver.out)"
-		n=$((n + 1))
+	for d in /sys/bus/vdpa/devices/u*/vhost-vdpa-*; do
+		[ -e "$d" ] || continue
+		node=/dev/${d##*/}
+		# Opened for the length of "true" (not a special builtin: a
+		# failed redirection does not end the shell), and read-only:
+		# "<>" would create a file in /dev where the node just went.
+		true 2>opener.err 3<"$node" && continue
+		case "$(cat opener.err)" in
+		*": no such file") ;;	# busybox's ENOENT
+		*"No such device or address"*) ;;
+		*"No such device"*) ;;
+		*) echo "opener: $node: $(cat opener.err)" ;;
+		esac
 	done
-	echo "$n" >driver.rounds
 }
 
-# dumper ID: every dump complete and each population device once in it.
-dumper()
+# drive ROUND: a vhost client moves frames through a device of the
+# population.
+drive()
 {
-	n=0
-	while [ ! -e stop ]; do
-		if vdpa -j dev show >"d$1.json" 2>&1 &&
-		   jsonget dev <"d$1.json" >"d$1.names"; then
-			check_dump "vdpa -j dev show" "d$1.names"
-		else
-			echo "dumper $1: vdpa -j dev show: $(head -c 300 "d$1.json")"
-		fi
-		if vdpa -j dev config show >"d$1.json" 2>&1 &&
-		   jsonget config <"d$1.json" >"d$1.names"; then
-			check_dump "vdpa -j dev config show" "d$1.names"
-		else
-			echo "dumper $1: vdpa -j dev config show: $(head -c 300 "d$1.json")"
-		fi
-		vdpa -j mgmtdev show >"d$1.json" 2>&1 &&
-			jsonget mgmtdev vdpasim_net <"d$1.json" >/dev/null ||
-			echo "dumper $1: vdpa -j mgmtdev show: $(head -c 300 "d$1.json")"
-		n=$((n + 1))
-	done
-	echo "$n" >"dumper$1.rounds"
+	d=b$(($1 * 37 % N))
+	node=$(ls "/sys/bus/vdpa/devices/$d" | grep -m 1 '^vhost-vdpa')
+	vhost_client net "/dev/$node" -n 5 >driver.out 2>&1 ||
+		echo "driver: $d: $(tail -n 3 driver.out)"
+}
+
+# dump ID ROUND: each dump complete, each population device once in it.
+dump()
+{
+	if vdpa -j dev show >"d$1.json" 2>&1 &&
+	   jsonget dev <"d$1.json" >"d$1.names"; then
+		check_dump "vdpa -j dev show" "d$1.names"
+	else
+		echo "dumper $1: vdpa -j dev show: $(head -c 300 "d$1.json")"
+	fi
+	if vdpa -j dev config show >"d$1.json" 2>&1 &&
+	   jsonget config <"d$1.json" >"d$1.names"; then
+		check_dump "vdpa -j dev config show" "d$1.names"
+	else
+		echo "dumper $1: vdpa -j dev config show: $(head -c 300 "d$1.json")"
+	fi
+	vdpa -j mgmtdev show >"d$1.json" 2>&1 &&
+		jsonget mgmtdev vdpasim_net <"d$1.json" >/dev/null ||
+		echo "dumper $1: vdpa -j mgmtdev show: $(head -c 300 "d$1.json")"
 }
 
 load vdpa_sim_net vhost_vdpa
@@ -145,20 +134,19 @@ done
 step "${SECS}s of 2 churners, a mover, an opener, a driver, 2 dumpers"
 rm -f stop
 pids=
-for id in 1 2; do
-	churner "$id" >"churner$id.log" &
+# start NAME FUNC ARG...: a worker in the background.
+start()
+{
+	worker "$@" >"$1.log" &
 	pids="$pids $!"
-done
-mover >mover.log &
-pids="$pids $!"
-opener >opener.log &
-pids="$pids $!"
-driver >driver.log &
-pids="$pids $!"
-for id in 1 2; do
-	dumper "$id" >"dumper$id.log" &
-	pids="$pids $!"
-done
+}
+start churner1 churn 1
+start churner2 churn 2
+start mover move
+start opener open_nodes
+start driver drive
+start dumper1 dump 1
+start dumper2 dump 2
 sleep "$SECS"
 touch stop
 for p in $pids; do
