@@ -18,7 +18,10 @@
 # DENSITY_PLAN (kernel command line, like any variable init passes on):
 # passes as N:DRIVER:STACKS, separated by spaces or commas; DRIVER is
 # vhost (vhost_vdpa bound: a node in /dev per device), none (no bus
-# driver) or virtio (virtio_vdpa and virtio_net: a netdev per device);
+# driver), virtio (virtio_vdpa and virtio_net: a netdev per device) or
+# vbus (virtio_vdpa alone: a virtio device per device, which no driver
+# takes, so what a pass costs is the vDPA modules' part of the virtio
+# path without virtio_net's);
 # STACKS the order of the passes, e.g. OUOU. A pass that stops early (a
 # limit reached: pids, memory) reports how far it got. DENSITY_SAMPLE:
 # nodes to open and close per vhost pass. DENSITY_BUDGET: seconds of
@@ -47,7 +50,7 @@ load_stack()
 	_drv=
 	case "$2" in
 	vhost) _drv=vhost_vdpa ;;
-	virtio) _drv=virtio_vdpa ;;
+	virtio|vbus) _drv=virtio_vdpa ;;
 	esac
 	if [ "$1" = O ]; then
 		quiet modprobe -a vdpa_sim_net $_drv
@@ -59,7 +62,7 @@ load_stack()
 		case "$2" in
 		vhost) quiet insmod "$UP/vhost.ko"
 		       quiet insmod "$UP/vhost_vdpa.ko" ;;
-		virtio) quiet insmod "$UP/virtio_vdpa.ko" ;;
+		virtio|vbus) quiet insmod "$UP/virtio_vdpa.ko" ;;
 		esac
 	fi
 	[ "$2" != virtio ] || quiet modprobe virtio_net
@@ -200,7 +203,7 @@ for item in $(echo "$PLAN" | tr ',' ' '); do
 	drv=${rest%%:*}
 	stacks=${rest#*:}
 	is_num "$n" || fail "bad DENSITY_PLAN item '$item'"
-	case "$drv" in vhost|none|virtio) ;; *) fail "bad driver in '$item'" ;; esac
+	case "$drv" in vhost|none|virtio|vbus) ;; *) fail "bad driver in '$item'" ;; esac
 	round=0
 	while [ -n "$stacks" ]; do
 		stack=$(echo "$stacks" | cut -c1)
