@@ -49,7 +49,9 @@ tx0=$(cat "$stat/tx_packets")
 rx0=$(cat "$stat/rx_packets")
 echo "INNER: before sent $tx0 received $rx0"
 # All ten go out however slow the guest is (-w would cut them short).
-ping -c 10 -W 1 192.0.2.2 >/dev/null 2>&1
+ping -c 10 -W 1 192.0.2.2 >/ping.out 2>&1
+# What ping itself says it sent (it stops at a failed send).
+echo "INNER: ping status $? $(grep -E 'transmitted|ping:' /ping.out | head -n 2 | tr '\n' ' ')"
 # Nested TCG is slow (more so on a debug kernel): give the last frames
 # time to come back, and the transmissions time to be reaped.
 for i in $(seq 20); do
@@ -60,6 +62,9 @@ for i in $(seq 20); do
 done
 echo "INNER: sent $tx received $rx"
 echo "INNER: done $(cut -d' ' -f1 /proc/uptime)s"
+# Where a frame could have gone, for a run whose counts disagree.
+echo "INNER: tx_dropped $(cat "$stat/tx_dropped") tx_errors $(cat "$stat/tx_errors")"
+grep virtio /proc/interrupts | tr -s ' ' | sed 's/^/INNER: irq /'
 echo "INNER: rx_dropped $(cat "$stat/rx_dropped") rx_errors $(cat "$stat/rx_errors")"
 # The outer test reads the device's counters now, while the device runs.
 sleep 15

@@ -85,6 +85,8 @@ if [ "$rc" -ne 0 ] || ! grep -q "^INNER: rx_dropped" guest.log; then
 fi
 [ "$rc" -eq 0 ] || fail "QEMU exited with status $rc"
 
+log "simulator: sent $dev_tx, received $dev_rx, dropped $dev_drop"
+
 step "the guest's frames came back"
 expect_eq "$(inner mac)" "$GUEST_MAC" "the guest's MAC"
 expect_eq "$(inner operstate)" up "the guest's link"
@@ -94,7 +96,6 @@ expect_ge "${sent:-0}" 10 "frames the guest sent (its ten pings and more)"
 expect_eq "$received" "$sent" "frames looped back to the guest"
 
 step "the simulator delivered every frame it was given"
-log "simulator: sent $dev_tx, received $dev_rx, dropped $dev_drop"
 expect_eq "$dev_drop" 0 "frames the simulator dropped"
 expect_eq "$dev_rx" "$dev_tx" "frames delivered of those sent"
 expect_ge "$dev_tx" 10 "frames the simulator was given"
