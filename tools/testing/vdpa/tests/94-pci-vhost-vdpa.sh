@@ -22,13 +22,17 @@ peer_up
 rx_b() { ip netns exec peer cat "/sys/class/net/$nb/statistics/rx_packets"; }
 
 step "NIC A: frames leave through the mapped doorbell"
+# b_got_all: NIC B received the N frames since rx0 (a function: wait_for
+# must read the counter on every try, not once when it is called).
+b_got_all() { [ "$(($(rx_b) - rx0))" -ge "$N" ]; }
+
 pci_bind "$A" vp_vdpa
 run vdpa dev add name a0 mgmtdev "pci/$A"
 node=$(vhost_node a0)
 rx0=$(rx_b)
 run vhost_client send "$node" "$mac_b" -n $N -D
 expect_out "$N completed, kicked by the mapped doorbell"
-wait_for 5 test "$(($(rx_b) - rx0))" -ge $N || true
+wait_for 5 b_got_all || true
 expect_ge "$(($(rx_b) - rx0))" $N "frames NIC B received"
 run vdpa dev del a0
 pci_restore "$A"
@@ -41,7 +45,7 @@ rx0=$(rx_b)
 run vhost_client send "$node" "$mac_b" -n $N
 expect_out "no doorbell to map"
 expect_out "$N completed, kicked by eventfd"
-wait_for 5 test "$(($(rx_b) - rx0))" -ge $N || true
+wait_for 5 b_got_all || true
 expect_ge "$(($(rx_b) - rx0))" $N "frames NIC B received"
 run vdpa dev del c0
 pci_restore "$C"

@@ -436,6 +436,9 @@ peer_up()
 # QEMU drops the old device only once the guest has ejected it, a little
 # after it is gone from sysfs; until then device_add fails (the id is still
 # taken), so it is tried again.
+# _on_virtio_pci BDF: bound to virtio-pci now (read on every wait_for try).
+_on_virtio_pci() { [ "$(pci_driver "$1")" = virtio-pci ]; }
+
 plug()
 {
 	_b=$(nic_bdf "$1")
@@ -445,7 +448,7 @@ plug()
 	done
 	[ -e "/sys/bus/pci/devices/$_b" ] ||
 		fail "$_b did not come back after device_add"
-	if ! wait_for 30 test "$(pci_driver "$_b")" = virtio-pci; then
+	if ! wait_for 30 _on_virtio_pci "$_b"; then
 		dmesg | tail -n 40 | sed 's/^/    /'
 		fail "$_b came back without virtio-pci (driver: '$(pci_driver "$_b")')"
 	fi
