@@ -12,6 +12,8 @@
 # when its transmission is reaped, which may be late, so the counts are
 # read once they agree and the pings are in, or at the deadline.
 
+# First: a guest that dies before this line died in its kernel's boot.
+echo "INNER: init"
 mount -t proc none /proc
 mount -t sysfs none /sys
 for m in failover net_failover virtio_net; do
