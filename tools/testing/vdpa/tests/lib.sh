@@ -431,14 +431,14 @@ peer_up()
 	run ip netns exec peer ip link set "$nb" up
 }
 
+# _on_virtio_pci BDF: bound to virtio-pci now (read on every wait_for try).
+_on_virtio_pci() { [ "$(pci_driver "$1")" = virtio-pci ]; }
+
 # plug N PROPS: QEMU's device_add of NIC N (a virtio-net-pci with the
 # properties PROPS) after a device_del, and wait until virtio-pci has it.
 # QEMU drops the old device only once the guest has ejected it, a little
 # after it is gone from sysfs; until then device_add fails (the id is still
 # taken), so it is tried again.
-# _on_virtio_pci BDF: bound to virtio-pci now (read on every wait_for try).
-_on_virtio_pci() { [ "$(pci_driver "$1")" = virtio-pci ]; }
-
 plug()
 {
 	_b=$(nic_bdf "$1")
