@@ -172,6 +172,24 @@ bound to it with driver_override.
 """, files=["drivers/vdpa/ifcvf/*"], symbols=["IFCVF"],
          delete=["drivers/vdpa/ifcvf"], prio=30),
 
+    Step("vduse: rewrite VDUSE on the new vDPA core API",
+         """
+Bring back VDPA_USER, rewritten on the new core API with the same
+userspace ABI (include/uapi/linux/vduse.h, API version 0): a daemon
+creates a device through /dev/vduse/control, serves it through
+/dev/vduse/<name> and attaches it with "vdpa dev add ... mgmtdev vduse".
+qemu-storage-daemon's vduse-blk export runs on it unchanged.
+
+The module is split by concern: the control node and the registry of
+devices (hashed by name, indexed by minor: one character region for all
+nodes, no cdev per device), the daemon's node and its ioctls, the
+request protocol with its timeout and broken state, kicks and
+interrupts, the vDPA operations and management device, and the IOVA
+domain with the DMA operations that bounce an in-kernel driver's buffers
+into pages the daemon maps.
+""", files=["drivers/vdpa/vdpa_user/*"], symbols=["VDPA_USER"],
+         delete=["drivers/vdpa/vdpa_user"], prio=30),
+
     Step("vdpa: add KUnit tests",
          """
 Unit tests for the parts of the core and of the simulator that need no

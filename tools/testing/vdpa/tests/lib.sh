@@ -30,8 +30,8 @@ TIER=$(sed -n 's/.*vdpatest\.tier=\([a-z]*\).*/\1/p' /proc/cmdline)
 TIER=${TIER:-distro}
 
 # Modules, most dependent first, as unload order.
-MODULES="virtio_net virtio_blk vhost_vdpa virtio_vdpa vdpa_sim_net vdpa_sim_blk vdpa_sim
-	 vp_vdpa ifcvf vp_vdpa_lib vdpa"
+MODULES="virtio_net virtio_blk vhost_vdpa virtio_vdpa vduse vdpa_sim_net vdpa_sim_blk
+	 vdpa_sim vp_vdpa ifcvf vp_vdpa_lib vdpa"
 
 # busybox-static's ash runs its own applet of a name before it looks in
 # PATH: make iproute2's ip win over busybox's.

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kicks and interrupts between a bus driver and the daemon.
+ *
+ * A kick becomes a signal on the daemon's kick eventfd; one that comes
+ * before the daemon gave an eventfd is remembered and delivered when it
+ * does. An interrupt the daemon injects signals the bus driver's eventfd
+ * directly when it gave one (vhost-vdpa's call fd), and otherwise calls its
+ * callback from a workqueue, as a device's interrupt handler would run.
+ */
+
+#include <linux/eventfd.h>
+#include <linux/file.h>
+#include <linux/virtio_config.h>
+
+#include "vduse.h"
+
+static void vduse_vq_kick_work(struct work_struct *work)
+{
+	struct vduse_vq *vq = container_of(work, struct vduse_vq, kick_work);
+
+	spin_lock_irq(&vq->kick_lock);
+	if (vq->kick)
+		eventfd_signal(vq->kick);
+	spin_unlock_irq(&vq->kick_lock);
+}
+
+/* The callback runs under @irq_lock: replacing it waits for it to end. */
+static void vduse_vq_irq_work(struct work_struct *work)
+{
+	struct vduse_vq *vq = container_of(work, struct vduse_vq, irq_work);
+
+	spin_lock_bh(&vq->irq_lock);
+	if (vq->cb.callback)
+		vq->cb.callback(vq->cb.private);
+	spin_unlock_bh(&vq->irq_lock);
+}
+
+/**
+ * vduse_vq_init - set up a new device's queue
+ * @dev: the device
+ * @vq: the queue
+ * @index: its index
+ */
+void vduse_vq_init(struct vduse_dev *dev, struct vduse_vq *vq, u32 index)
+{
+	vq->dev = dev;
+	vq->index = index;
+	spin_lock_init(&vq->kick_lock);
+	spin_lock_init(&vq->irq_lock);
+	INIT_WORK(&vq->kick_work, vduse_vq_kick_work);
+	INIT_WORK(&vq->irq_work, vduse_vq_irq_work);
+}
+
+/**
+ * vduse_vq_kick - the driver made buffers available
+ * @vq: the queue
+ *
+ * Context: any, including hard irq and another eventfd's wakeup.
+ */
+void vduse_vq_kick(struct vduse_vq *vq)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vq->kick_lock, flags);
+	if (!vq->ready)
+		goto out;
+	if (!vq->kick) {
+		vq->kicked = true;
+	} else if (eventfd_signal_allowed()) {
+		eventfd_signal(vq->kick);
+	} else {
+		/* Inside an eventfd wakeup (vhost-vdpa's kick hook). */
+		schedule_work(&vq->kick_work);
+	}
+out:
+	spin_unlock_irqrestore(&vq->kick_lock, flags);
+}
+
+/**
+ * vduse_vq_set_kickfd - the daemon gives (or takes back) its kick eventfd
+ * @vq: the queue
+ * @fd: an eventfd, or VDUSE_EVENTFD_DEASSIGN
+ *
+ * Return: 0 or -errno.
+ */
+int vduse_vq_set_kickfd(struct vduse_vq *vq, int fd)
+{
+	struct eventfd_ctx *ctx = NULL, *old;
+
+	if (fd >= 0) {
+		ctx = eventfd_ctx_fdget(fd);
+		if (IS_ERR(ctx))
+			return PTR_ERR(ctx);
+	} else if (fd != VDUSE_EVENTFD_DEASSIGN) {
+		/* Upstream ignores other negative values: so do we. */
+		return 0;
+	}
+
+	spin_lock_irq(&vq->kick_lock);
+	old = vq->kick;
+	vq->kick = ctx;
+	if (ctx && vq->ready && vq->kicked) {
+		vq->kicked = false;
+		eventfd_signal(ctx);
+	}
+	spin_unlock_irq(&vq->kick_lock);
+	if (old) {
+		/* The deferred signal may still hold it. */
+		flush_work(&vq->kick_work);
+		eventfd_ctx_put(old);
+	}
+	return 0;
+}
+
+/**
+ * vduse_vq_set_ready - the driver enables or disables a queue
+ * @vq: the queue
+ * @ready: enabled
+ */
+void vduse_vq_set_ready(struct vduse_vq *vq, bool ready)
+{
+	spin_lock_irq(&vq->kick_lock);
+	vq->ready = ready;
+	if (!ready)
+		vq->kicked = false;
+	spin_unlock_irq(&vq->kick_lock);
+}
+
+/**
+ * vduse_vq_set_cb - the bus driver sets its used-buffer notification
+ * @vq: the queue
+ * @cb: the callback
+ *
+ * Once this returns, the callback it replaced is not running and will not
+ * be called.
+ */
+void vduse_vq_set_cb(struct vduse_vq *vq, const struct vdpa_callback *cb)
+{
+	spin_lock_bh(&vq->irq_lock);
+	vq->cb = *cb;
+	spin_unlock_bh(&vq->irq_lock);
+}
+
+/**
+ * vduse_vq_inject_irq - the daemon interrupts the driver for a queue
+ * @vq: the queue
+ *
+ * Return: 0, or -EINVAL if the driver has not started the device.
+ */
+int vduse_vq_inject_irq(struct vduse_vq *vq)
+{
+	struct vduse_dev *dev = vq->dev;
+	bool ready;
+
+	spin_lock_bh(&vq->irq_lock);
+	if (vq->cb.trigger) {
+		spin_lock_irq(&vq->kick_lock);
+		ready = vq->ready;
+		spin_unlock_irq(&vq->kick_lock);
+		if (ready) {
+			eventfd_signal(vq->cb.trigger);
+			spin_unlock_bh(&vq->irq_lock);
+			return 0;
+		}
+	}
+	spin_unlock_bh(&vq->irq_lock);
+
+	if (!(READ_ONCE(dev->status) & VIRTIO_CONFIG_S_DRIVER_OK))
+		return -EINVAL;
+	queue_work(vduse_irq_wq, &vq->irq_work);
+	return 0;
+}
+
+/**
+ * vduse_vq_reset - forget what the driver and the daemon set up
+ * @vq: the queue
+ *
+ * Called by the device's reset; no callback runs once this returns.
+ */
+void vduse_vq_reset(struct vduse_vq *vq)
+{
+	struct vdpa_callback none = {};
+	struct eventfd_ctx *kick;
+
+	vduse_vq_set_cb(vq, &none);
+	spin_lock_irq(&vq->kick_lock);
+	vq->ready = false;
+	vq->kicked = false;
+	kick = vq->kick;
+	vq->kick = NULL;
+	spin_unlock_irq(&vq->kick_lock);
+	cancel_work_sync(&vq->irq_work);
+	cancel_work_sync(&vq->kick_work);
+	if (kick)
+		eventfd_ctx_put(kick);
+
+	vq->num = 0;
+	vq->desc_addr = 0;
+	vq->driver_addr = 0;
+	vq->device_addr = 0;
+	memset(&vq->state, 0, sizeof(vq->state));
+}
+
+static void vduse_config_work(struct work_struct *work)
+{
+	struct vduse_dev *dev = container_of(work, struct vduse_dev,
+					     config_work);
+
+	spin_lock_bh(&dev->config_cb_lock);
+	if (dev->config_cb.callback)
+		dev->config_cb.callback(dev->config_cb.private);
+	spin_unlock_bh(&dev->config_cb_lock);
+}
+
+/**
+ * vduse_set_config_cb - the bus driver sets its config-change notification
+ * @dev: the device
+ * @cb: the callback
+ *
+ * As for queues, the replaced callback is over once this returns.
+ */
+void vduse_set_config_cb(struct vduse_dev *dev,
+			 const struct vdpa_callback *cb)
+{
+	spin_lock_bh(&dev->config_cb_lock);
+	dev->config_cb = *cb;
+	spin_unlock_bh(&dev->config_cb_lock);
+}
+
+/**
+ * vduse_inject_config_irq - the daemon says the config space changed
+ * @dev: the device
+ *
+ * Return: 0, or -EINVAL if the driver has not started the device.
+ */
+int vduse_inject_config_irq(struct vduse_dev *dev)
+{
+	if (!(READ_ONCE(dev->status) & VIRTIO_CONFIG_S_DRIVER_OK))
+		return -EINVAL;
+	queue_work(vduse_irq_wq, &dev->config_work);
+	return 0;
+}
+
+/**
+ * vduse_config_init - set up a new device's config notification
+ * @dev: the device
+ */
+void vduse_config_init(struct vduse_dev *dev)
+{
+	INIT_WORK(&dev->config_work, vduse_config_work);
+}
+
+/**
+ * vduse_config_reset - forget the config notification
+ * @dev: the device
+ *
+ * No config callback runs once this returns.
+ */
+void vduse_config_reset(struct vduse_dev *dev)
+{
+	struct vdpa_callback none = {};
+
+	vduse_set_config_cb(dev, &none);
+	cancel_work_sync(&dev->config_work);
+}
