@@ -644,6 +644,7 @@ static int vhost_vdpa_va_range(struct vhost_vdpa *v, struct vhost_vdpa_as *as,
 			vf->map.file = get_file(vma->vm_file);
 			vf->map.offset = ((u64)vma->vm_pgoff << PAGE_SHIFT) +
 					 (start - vma->vm_start);
+			vf->map.addr = start;
 		}
 		err = vdpa_iotlb_add(&as->iotlb, iova + (start - uaddr),
 				     iova + (start - uaddr) + len - 1, start,

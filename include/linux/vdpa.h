@@ -112,12 +112,17 @@ struct vdpa_iova_range {
 
 /**
  * struct vdpa_map_file - what backs a mapping, for parents that use VAs
- * @file: the file behind the mapping (from the VMA), or NULL
- * @offset: offset of the mapping's start within @file
+ * @file: the file behind the mapping (a shared mapping's, from the VMA),
+ *	or NULL when none can be named (private or anonymous memory)
+ * @offset: offset within @file of the user address @addr
+ * @addr: the user address @offset belongs to; an address a of the same
+ *	mapping is at @offset + (a - @addr), which still holds for the
+ *	pieces of a translation that was split after it was made
  */
 struct vdpa_map_file {
 	struct file *file;
 	u64 offset;
+	u64 addr;
 };
 
 /**
@@ -281,7 +286,8 @@ struct vdpa_device {
  *	software parent start it as the identity of physical memory (what the
  *	DMA API of @vdpa_device.dma_dev gives an in-kernel driver). On failure
  *	the address space is left empty, never with the previous or a partial
- *	translation: the device then reaches nothing through it
+ *	translation: the device then reaches nothing through it. For a
+ *	@use_va parent each entry's opaque is a struct vdpa_map_file
  * @dma_map: optional; add one translation to address space @asid (perm is
  *	VHOST_ACCESS_RO/WO/RW, @opaque a struct vdpa_map_file for @use_va
  *	parents); on failure nothing was added

@@ -41,10 +41,13 @@ static long vduse_iotlb_get_fd(struct vduse_dev *dev, void __user *argp)
 
 	if (copy_from_user(&entry, argp, sizeof(entry)))
 		return -EFAULT;
-	if (entry.start > entry.last || !domain)
+	if (entry.start > entry.last)
 		return -EINVAL;
-	err = vduse_domain_lookup(domain, entry.start, entry.last, &entry,
-				  &file);
+	/* vhost-vdpa's map first; a driver in the kernel has none. */
+	err = vduse_umap_lookup(dev, entry.start, entry.last, &entry, &file);
+	if (err && domain)
+		err = vduse_domain_lookup(domain, entry.start, entry.last,
+					  &entry, &file);
 	if (err)
 		return err;
 	fd = get_unused_fd_flags(0);
@@ -74,18 +77,22 @@ static long vduse_iotlb_get_info(struct vduse_dev *dev, void __user *argp)
 	for (i = 0; i < ARRAY_SIZE(info.reserved); i++)
 		if (info.reserved[i])
 			return -EINVAL;
-	if (info.start > info.last || !domain)
+	if (info.start > info.last)
 		return -EINVAL;
-	err = vduse_domain_lookup(domain, info.start, info.last, &entry, NULL);
+	info.capability = 0;
+	err = vduse_umap_lookup(dev, info.start, info.last, &entry, NULL);
+	if (err && domain) {
+		err = vduse_domain_lookup(domain, info.start, info.last, &entry,
+					  NULL);
+		/* Only the bounce window can be the daemon's memory. */
+		if (!err && entry.start == 0 &&
+		    entry.last == vduse_domain_bounce_size(domain) - 1)
+			info.capability = VDUSE_IOVA_CAP_UMEM;
+	}
 	if (err)
 		return err;
 	info.start = entry.start;
 	info.last = entry.last;
-	/* Only the bounce window can be backed by the daemon's memory. */
-	info.capability = 0;
-	if (entry.start == 0 &&
-	    entry.last == vduse_domain_bounce_size(domain) - 1)
-		info.capability = VDUSE_IOVA_CAP_UMEM;
 	return copy_to_user(argp, &info, sizeof(info)) ? -EFAULT : 0;
 }
 

@@ -135,6 +135,7 @@ static void vduse_dev_release(struct device *d)
 	for (i = 0; i < dev->nvqs; i++)
 		vduse_vq_reset(&dev->vqs[i]);
 	vduse_config_reset(dev);
+	vduse_umap_clear(dev);
 	if (dev->domain)
 		vduse_domain_destroy(dev->domain);
 	kvfree(dev->vqs);
@@ -170,6 +171,7 @@ static struct vduse_dev *vduse_dev_alloc(const struct vduse_dev_config *cfg,
 	for (i = 0; i < dev->nvqs; i++)
 		vduse_vq_init(dev, &dev->vqs[i], i);
 	vduse_config_init(dev);
+	vduse_umap_init(dev);
 	vduse_msg_init(dev);
 	/* From here on put_device() frees everything, @config included. */
 	device_initialize(&dev->dev);
@@ -262,6 +264,8 @@ static int vduse_destroy(void __user *argp)
 	mutex_lock(&dev->lock);
 	if (dev->vdpa || dev->open)
 		err = -EBUSY;
+	else
+		dev->dead = true;
 	mutex_unlock(&dev->lock);
 	if (err)
 		goto out;

@@ -215,6 +215,29 @@ static int vduse_vdpa_reset(struct vdpa_device *vdpa)
 	spin_unlock(&dev->config_lock);
 	if (dev->domain)
 		vduse_domain_reset_bounce(dev->domain);
+	/* Our contract: no map survives a reset; vhost-vdpa sets it again. */
+	vduse_umap_clear(dev);
+	return err;
+}
+
+/*
+ * vhost-vdpa's whole map, by user address: the daemon is told to forget
+ * its mappings and look them up again. It is told after the lock is
+ * dropped, since answering means looking up (VDUSE_IOTLB_GET_FD).
+ */
+static int vduse_vdpa_set_map(struct vdpa_device *vdpa, unsigned int asid,
+			      struct vdpa_iotlb *iotlb)
+{
+	struct vduse_dev *dev = vdpa_to_vduse(vdpa);
+	int err;
+
+	if (asid)
+		return -EINVAL;
+	err = vduse_umap_set(dev, iotlb);
+	if (!err)
+		err = vduse_msg_update_iotlb(dev, 0, U64_MAX);
+	if (err)
+		vduse_umap_clear(dev);
 	return err;
 }
 
@@ -257,6 +280,7 @@ static void vduse_vdpa_free(struct vdpa_device *vdpa)
 {
 	struct vduse_dev *dev = vdpa_to_vduse(vdpa);
 
+	vduse_umap_clear(dev);
 	mutex_lock(&dev->lock);
 	dev->vdpa = NULL;
 	mutex_unlock(&dev->lock);
@@ -288,6 +312,7 @@ static const struct vdpa_config_ops vduse_vdpa_ops = {
 	.get_generation		= vduse_vdpa_get_generation,
 	.get_config		= vduse_vdpa_get_config,
 	.set_config		= vduse_vdpa_set_config,
+	.set_map		= vduse_vdpa_set_map,
 	.free			= vduse_vdpa_free,
 };
 
@@ -301,6 +326,10 @@ static struct vduse_vdpa *vduse_attach_locked(struct vduse_dev *dev,
 	struct vduse_vdpa *v;
 	u32 i;
 
+	if (dev->dead) {
+		NL_SET_ERR_MSG_MOD(extack, "no VDUSE device of that name");
+		return ERR_PTR(-EINVAL);
+	}
 	if (dev->vdpa) {
 		NL_SET_ERR_MSG_MOD(extack, "the VDUSE device is attached already");
 		return ERR_PTR(-EEXIST);
@@ -327,7 +356,7 @@ static struct vduse_vdpa *vduse_attach_locked(struct vduse_dev *dev,
 	}
 
 	v = vdpa_alloc_device(struct vduse_vdpa, vdpa, &dev->dev,
-			      &vduse_vdpa_ops, 1, 1, name, false);
+			      &vduse_vdpa_ops, 1, 1, name, true);
 	if (IS_ERR(v))
 		return v;
 	/* Until free(): the device outlives its removal from the bus. */

@@ -12,7 +12,7 @@
  * Lock order, outermost first; none is held while a request waits for the
  * daemon, so everything the daemon does to answer (ioctls, read, write,
  * faults on the domain) can always proceed:
- *   vduse_lock (registry, control ioctls, attach)
+ *   vduse_lock (registry, control ioctls)
  *   -> vduse_dev.lock (attachment, open file, domain creation)
  *   -> spinlocks: vduse_dev.msg_lock, vduse_dev.config_lock,
  *      vduse_vq.kick_lock (irq-safe), vduse_vq.irq_lock and
@@ -27,6 +27,7 @@
 #include <linux/sizes.h>
 #include <linux/spinlock.h>
 #include <linux/vdpa.h>
+#include <linux/vdpa_iotlb.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <uapi/linux/vduse.h>
@@ -102,7 +103,11 @@ struct vduse_vdpa {
  * @lock: guards @vdpa, @open, @domain and @bounce_size
  * @vdpa: the attached vDPA device, or NULL
  * @open: /dev/vduse/<name> is open (one opener at a time)
+ * @dead: destroyed: an attach that found the device before is refused
  * @domain: the IOVA domain, created at the first attach, or NULL
+ * @umap_lock: guards @umap
+ * @umap: the map vhost-vdpa set, by user address, entries holding their
+ *	file (usermap.c)
  * @bounce_size: size of the domain's bounce window, settable until then
  * @device_id: virtio device id
  * @vendor_id: virtio subsystem vendor id
@@ -137,8 +142,12 @@ struct vduse_dev {
 	struct mutex lock;		/* attachment, opener, domain */
 	struct vduse_vdpa *vdpa;
 	bool open;
+	bool dead;
 	struct vduse_domain *domain;
 	u64 bounce_size;
+
+	struct mutex umap_lock;		/* @umap */
+	struct vdpa_iotlb umap;
 
 	u32 device_id;
 	u32 vendor_id;
@@ -216,6 +225,13 @@ void vduse_config_reset(struct vduse_dev *dev);
 int vduse_mgmtdev_init(void);
 void vduse_mgmtdev_exit(void);
 struct vduse_domain *vduse_dma_domain(struct device *dma_dev);
+
+/* usermap.c: vhost-vdpa's map, as files the daemon maps */
+void vduse_umap_init(struct vduse_dev *dev);
+void vduse_umap_clear(struct vduse_dev *dev);
+int vduse_umap_set(struct vduse_dev *dev, struct vdpa_iotlb *iotlb);
+int vduse_umap_lookup(struct vduse_dev *dev, u64 start, u64 last,
+		      struct vduse_iotlb_entry *entry, struct file **file);
 
 /* sysfs.c */
 extern const struct attribute_group *vduse_dev_groups[];

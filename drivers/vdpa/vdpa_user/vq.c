@@ -31,7 +31,8 @@ static void vduse_vq_irq_work(struct work_struct *work)
 	struct vduse_vq *vq = container_of(work, struct vduse_vq, irq_work);
 
 	spin_lock_bh(&vq->irq_lock);
-	if (vq->cb.callback)
+	/* A disabled queue has nothing to say, whatever its callback. */
+	if (vq->cb.callback && READ_ONCE(vq->ready))
 		vq->cb.callback(vq->cb.private);
 	spin_unlock_bh(&vq->irq_lock);
 }
