@@ -319,6 +319,17 @@ reset_state()
 	else
 		_ok=1
 	fi
+	# A VDUSE device outlives its daemon: one left behind is a leak, and
+	# would keep vduse loaded.
+	for _v in /sys/class/vduse/*; do
+		_n=${_v##*/}
+		[ -e "$_v" ] && [ "$_n" != control ] || continue
+		printf 'reset: VDUSE device %s left behind\n' "$_n" >&2
+		_ok=1
+		vduse_tool destroy "$_n" >"$WORK/.destroy" 2>&1 ||
+			printf 'reset: vduse_tool destroy %s: %s\n' "$_n" \
+				"$(cat "$WORK/.destroy")" >&2
+	done
 	for _m in $MODULES; do
 		_unload "$_m" || _ok=1
 	done
