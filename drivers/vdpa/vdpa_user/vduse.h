@@ -54,7 +54,7 @@ struct vduse_domain;
  * @kick_lock: guards @ready, @kick and @kicked; taken with irqs off, since
  *	kicks come from any context
  * @ready: the driver enabled the queue
- * @kick: the daemon's kick eventfd, or NULL
+ * @kick: the daemon's kick eventfd, or NULL; signalled under RCU
  * @kicked: a kick came while @kick was NULL; signalled when one is set
  * @kick_work: signals @kick from a context where eventfd_signal() may not
  *	run (inside another eventfd's wakeup)
@@ -73,9 +73,9 @@ struct vduse_vq {
 	u64 device_addr;
 	struct vdpa_vq_state state;
 
-	spinlock_t kick_lock;		/* @ready, @kick, @kicked */
+	spinlock_t kick_lock;		/* @ready, @kick updates, @kicked */
 	bool ready;
-	struct eventfd_ctx *kick;
+	struct eventfd_ctx __rcu *kick;
 	bool kicked;
 	struct work_struct kick_work;
 

@@ -15,14 +15,22 @@
 
 #include "vduse.h"
 
+/*
+ * The daemon's eventfd is signalled under RCU, never under @kick_lock:
+ * kicks arrive with another eventfd's queue lock held (vhost-vdpa's kick
+ * hook), so signalling under @kick_lock would order eventfd locks both
+ * ways. A replaced eventfd is put after a grace period.
+ */
 static void vduse_vq_kick_work(struct work_struct *work)
 {
 	struct vduse_vq *vq = container_of(work, struct vduse_vq, kick_work);
+	struct eventfd_ctx *ctx;
 
-	spin_lock_irq(&vq->kick_lock);
-	if (vq->kick)
-		eventfd_signal(vq->kick);
-	spin_unlock_irq(&vq->kick_lock);
+	rcu_read_lock();
+	ctx = rcu_dereference(vq->kick);
+	if (ctx)
+		eventfd_signal(ctx);
+	rcu_read_unlock();
 }
 
 /* The callback runs under @irq_lock: replacing it waits for it to end. */
@@ -61,21 +69,49 @@ void vduse_vq_init(struct vduse_dev *dev, struct vduse_vq *vq, u32 index)
  */
 void vduse_vq_kick(struct vduse_vq *vq)
 {
+	struct eventfd_ctx *ctx = NULL;
 	unsigned long flags;
 
+	rcu_read_lock();
 	spin_lock_irqsave(&vq->kick_lock, flags);
-	if (!vq->ready)
-		goto out;
-	if (!vq->kick) {
-		vq->kicked = true;
-	} else if (eventfd_signal_allowed()) {
-		eventfd_signal(vq->kick);
-	} else {
-		/* Inside an eventfd wakeup (vhost-vdpa's kick hook). */
-		schedule_work(&vq->kick_work);
+	if (vq->ready) {
+		ctx = rcu_dereference_protected(vq->kick,
+						lockdep_is_held(&vq->kick_lock));
+		if (!ctx)
+			vq->kicked = true;
 	}
-out:
 	spin_unlock_irqrestore(&vq->kick_lock, flags);
+	if (ctx) {
+		if (eventfd_signal_allowed())
+			eventfd_signal(ctx);
+		else	/* inside an eventfd wakeup (vhost-vdpa's kick hook) */
+			schedule_work(&vq->kick_work);
+	}
+	rcu_read_unlock();
+}
+
+/* Swap the kick eventfd; the old one is put once no signaller has it. */
+static void vduse_vq_swap_kick(struct vduse_vq *vq, struct eventfd_ctx *ctx,
+			       bool deliver_latched)
+{
+	struct eventfd_ctx *old;
+	bool deliver;
+
+	spin_lock_irq(&vq->kick_lock);
+	old = rcu_replace_pointer(vq->kick, ctx,
+				  lockdep_is_held(&vq->kick_lock));
+	deliver = deliver_latched && ctx && vq->ready && vq->kicked;
+	if (deliver || !ctx)
+		vq->kicked = false;
+	spin_unlock_irq(&vq->kick_lock);
+	if (deliver)
+		eventfd_signal(ctx);
+	if (old) {
+		synchronize_rcu();
+		/* A deferred signal may have it still. */
+		flush_work(&vq->kick_work);
+		eventfd_ctx_put(old);
+	}
 }
 
 /**
@@ -87,7 +123,7 @@ out:
  */
 int vduse_vq_set_kickfd(struct vduse_vq *vq, int fd)
 {
-	struct eventfd_ctx *ctx = NULL, *old;
+	struct eventfd_ctx *ctx = NULL;
 
 	if (fd >= 0) {
 		ctx = eventfd_ctx_fdget(fd);
@@ -98,19 +134,7 @@ int vduse_vq_set_kickfd(struct vduse_vq *vq, int fd)
 		return 0;
 	}
 
-	spin_lock_irq(&vq->kick_lock);
-	old = vq->kick;
-	vq->kick = ctx;
-	if (ctx && vq->ready && vq->kicked) {
-		vq->kicked = false;
-		eventfd_signal(ctx);
-	}
-	spin_unlock_irq(&vq->kick_lock);
-	if (old) {
-		/* The deferred signal may still hold it. */
-		flush_work(&vq->kick_work);
-		eventfd_ctx_put(old);
-	}
+	vduse_vq_swap_kick(vq, ctx, true);
 	return 0;
 }
 
@@ -182,19 +206,12 @@ int vduse_vq_inject_irq(struct vduse_vq *vq)
 void vduse_vq_reset(struct vduse_vq *vq)
 {
 	struct vdpa_callback none = {};
-	struct eventfd_ctx *kick;
 
 	vduse_vq_set_cb(vq, &none);
-	spin_lock_irq(&vq->kick_lock);
-	vq->ready = false;
-	vq->kicked = false;
-	kick = vq->kick;
-	vq->kick = NULL;
-	spin_unlock_irq(&vq->kick_lock);
+	vduse_vq_set_ready(vq, false);
+	vduse_vq_swap_kick(vq, NULL, false);
 	cancel_work_sync(&vq->irq_work);
 	cancel_work_sync(&vq->kick_work);
-	if (kick)
-		eventfd_ctx_put(kick);
 
 	vq->num = 0;
 	vq->desc_addr = 0;
