@@ -22,6 +22,7 @@ PKGS="$PKGS linux-source-6.12 git perl ccache flex bison bc libelf-dev
 PKGS="$PKGS dpdk-dev"
 # A third-party fuzzer beside ours (make fuzz, tests/97-fuzz.sh).
 PKGS="$PKGS trinity"
+PKGS="$PKGS fio"
 
 missing=
 for p in $PKGS; do

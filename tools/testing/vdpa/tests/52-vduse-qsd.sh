@@ -5,7 +5,8 @@
 # vduse-blk device, iproute2 attaches it to the vdpa bus, and the kernel's
 # virtio_blk (over virtio_vdpa, its buffers bounced through pages the
 # daemon maps) reads the file and writes it. What is written reads back
-# identical through the disk, and is in the file.
+# identical through the disk, and is in the file; fio's random writes
+# verify.
 #
 # Then the order an operator tears down in: detach, stop the daemon (it
 # destroys its device), unload.
@@ -68,6 +69,13 @@ cmp head.pattern back4k || fail "4 KiB blocks read back differ"
 run blockdev --flushbufs "$disk"
 dd if="$IMG" of=file.part bs=1M skip=4 count=8 2>/dev/null
 cmp pattern file.part || fail "the file does not hold what the disk wrote"
+
+step "fio: 4 KiB random writes, every block verified (crc32c)"
+quiet fio --name=verify --filename="$disk" --direct=1 --ioengine=libaio \
+	--rw=randwrite --bs=4k --size=8M --iodepth=16 --verify=crc32c \
+	--verify_fatal=1 --do_verify=1
+grep -E '(READ|WRITE):' "$OUT" | sed 's/^ */    /'
+grep -q "err= 0" "$OUT" || fail "fio reported errors"
 
 step "detach, stop the daemon: the device is gone"
 run vdpa dev del "$NAME"

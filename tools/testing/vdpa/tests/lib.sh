@@ -20,6 +20,7 @@ OUT=$WORK/out		# output (stdout and stderr) of the last command run
 STEP="start"
 FAILED=
 SKIPPING=
+AT_EXIT=
 # fail() inside $(...) or a pipeline only ends that subshell: it leaves
 # this mark, and the test fails at exit all the same.
 FAIL_MARK=$WORK/.failed
@@ -557,6 +558,9 @@ _on_exit()
 		printf 'FAIL: unexpected exit (status %s) during: %s\n' \
 			"$rc" "$STEP" >&2
 	fi
+	# The test's own last step, if it set one (AT_EXIT=function): e.g.
+	# serve a disk again, so that its requests finish and it can go.
+	[ -z "$AT_EXIT" ] || "$AT_EXIT"
 	# Jobs the test started in the background.
 	for j in $(jobs -p); do
 		kill "$j" 2>/dev/null
