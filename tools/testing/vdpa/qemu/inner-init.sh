@@ -67,6 +67,12 @@ echo "INNER: done $(cut -d' ' -f1 /proc/uptime)s"
 # Where a frame could have gone, for a run whose counts disagree.
 echo "INNER: tx_dropped $(cat "$stat/tx_dropped") tx_errors $(cat "$stat/tx_errors")"
 grep virtio /proc/interrupts | tr -s ' ' | sed 's/^/INNER: irq /'
+# Byte queue limits: bytes the stack counts as still on the TX ring.
+bql=/sys/class/net/$dev/queues/tx-0/byte_queue_limits
+for f in inflight limit stall_cnt; do
+	[ -r "$bql/$f" ] && echo "INNER: bql $f $(cat "$bql/$f")"
+done
+dmesg | tail -n 8 | sed 's/^/INNER: dmesg /'
 echo "INNER: rx_dropped $(cat "$stat/rx_dropped") rx_errors $(cat "$stat/rx_errors")"
 # The outer test reads the device's counters now, while the device runs.
 sleep 15
