@@ -22,6 +22,7 @@ static struct cdev vduse_dev_cdev;
 static struct device *vduse_control;
 
 struct workqueue_struct *vduse_irq_wq;
+struct workqueue_struct *vduse_irq_bound_wq;
 
 static char *vduse_devnode(const struct device *dev, umode_t *mode)
 {
@@ -73,6 +74,12 @@ static int __init vduse_init(void)
 		err = -ENOMEM;
 		goto err_dev_cdev;
 	}
+	/* Queue interrupts go round the CPUs, as a device's vectors would. */
+	vduse_irq_bound_wq = alloc_workqueue("vduse-irq-bound", WQ_HIGHPRI, 0);
+	if (!vduse_irq_bound_wq) {
+		err = -ENOMEM;
+		goto err_wq;
+	}
 
 	vduse_control = device_create(&vduse_class, NULL, vduse_devt, NULL,
 				      "control");
@@ -88,6 +95,8 @@ static int __init vduse_init(void)
 err_control:
 	device_destroy(&vduse_class, vduse_devt);
 err_wq:
+	if (vduse_irq_bound_wq)
+		destroy_workqueue(vduse_irq_bound_wq);
 	destroy_workqueue(vduse_irq_wq);
 err_dev_cdev:
 	cdev_del(&vduse_dev_cdev);
@@ -106,6 +115,7 @@ static void __exit vduse_exit(void)
 {
 	vduse_mgmtdev_exit();
 	device_destroy(&vduse_class, vduse_devt);
+	destroy_workqueue(vduse_irq_bound_wq);
 	destroy_workqueue(vduse_irq_wq);
 	cdev_del(&vduse_dev_cdev);
 	cdev_del(&vduse_control_cdev);

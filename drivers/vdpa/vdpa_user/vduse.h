@@ -62,6 +62,7 @@ struct vduse_domain;
  *	replaced callback is never called after its replacement returns
  * @cb: the bus driver's used-buffer notification
  * @irq_work: calls @cb for VDUSE_VQ_INJECT_IRQ
+ * @irq_cpu: CPU the last interrupt ran on; the next goes to the next one
  */
 struct vduse_vq {
 	struct vduse_dev *dev;
@@ -82,6 +83,7 @@ struct vduse_vq {
 	spinlock_t irq_lock;		/* @cb, held while it runs */
 	struct vdpa_callback cb;
 	struct work_struct irq_work;
+	int irq_cpu;
 };
 
 /**
@@ -186,6 +188,7 @@ static inline struct vduse_dev *to_vduse_dev(struct device *dev)
 /* main.c */
 extern struct class vduse_class;
 extern struct workqueue_struct *vduse_irq_wq;
+extern struct workqueue_struct *vduse_irq_bound_wq;
 dev_t vduse_devt_of(u32 minor);
 
 /* control.c: the registry and /dev/vduse/control */

@@ -59,6 +59,7 @@ void vduse_vq_init(struct vduse_dev *dev, struct vduse_vq *vq, u32 index)
 	spin_lock_init(&vq->irq_lock);
 	INIT_WORK(&vq->kick_work, vduse_vq_kick_work);
 	INIT_WORK(&vq->irq_work, vduse_vq_irq_work);
+	vq->irq_cpu = -1;
 }
 
 /**
@@ -177,6 +178,7 @@ int vduse_vq_inject_irq(struct vduse_vq *vq)
 {
 	struct vduse_dev *dev = vq->dev;
 	bool ready;
+	int cpu;
 
 	spin_lock_bh(&vq->irq_lock);
 	if (vq->cb.trigger) {
@@ -193,7 +195,15 @@ int vduse_vq_inject_irq(struct vduse_vq *vq)
 
 	if (!(READ_ONCE(dev->status) & VIRTIO_CONFIG_S_DRIVER_OK))
 		return -EINVAL;
-	queue_work(vduse_irq_wq, &vq->irq_work);
+	/*
+	 * Round robin over the online CPUs, on per-CPU workers: an unbound
+	 * worker tends to wait for the daemon's own CPU, which is busy.
+	 */
+	cpu = cpumask_next(READ_ONCE(vq->irq_cpu), cpu_online_mask);
+	if (cpu >= nr_cpu_ids)
+		cpu = cpumask_first(cpu_online_mask);
+	WRITE_ONCE(vq->irq_cpu, cpu);
+	queue_work_on(cpu, vduse_irq_bound_wq, &vq->irq_work);
 	return 0;
 }
 
