@@ -16,7 +16,7 @@
 #   make kernel                   build the debug kernel (series applied)
 #   make demo                     run the demo in QEMU
 #   make bench [BENCH=pci-pktgen] run a benchmark in QEMU (numbers, no verdict):
-#                                 pci-pktgen or density
+#                                 pci-pktgen, density or vduse
 #   make fuzz [FUZZ_OPS=1000000] [TRINITY_SECS=300] [VDPA_FUZZ_SEED=...]
 #                                 our fuzzer, then trinity, on the debug kernel
 #   make coverage [TESTS=...]     line coverage of our code by the suite, on
@@ -109,12 +109,14 @@ demo:
 	@$(HARNESS)/demo.sh
 
 # Benchmarks print numbers, not verdicts; BENCH= picks one (bench/NAME.sh).
-# density first builds its upstream peer (cached outside the tree), and
-# may take most of the hour init gives a benchmark.
+# density and vduse first build their upstream peer (cached outside the
+# tree); density may take most of the hour init gives a benchmark.
 BENCH ?= pci-pktgen
 bench:
-ifeq ($(BENCH),density)
+ifneq ($(filter density vduse,$(BENCH)),)
 	@$(LOCK) $(HARNESS)/upstream-peer.sh >/dev/null
+endif
+ifeq ($(BENCH),density)
 	@TIMEOUT=$${TIMEOUT:-3900} $(HARNESS)/run.sh --bench $(BENCH)
 else
 	@$(HARNESS)/run.sh --bench $(BENCH)

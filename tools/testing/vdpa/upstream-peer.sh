@@ -1,11 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# The upstream peer of the density benchmark (bench/density.sh): the vDPA
-# modules as Debian ships them for its 6.12 kernel, plus what Debian does
-# not build (CONFIG_VHOST_RING and CONFIG_VDPA_SIM are off there): vringh
-# and the net simulator, built out of tree from Debian's linux-source-6.12
-# against the same kernel's headers.
+# The upstream peer of the benchmarks that compare ours with upstream's
+# (bench/density.sh, bench/vduse.sh): the vDPA modules as Debian ships them
+# for its 6.12 kernel (VDUSE included), plus what Debian does not build
+# (CONFIG_VHOST_RING and CONFIG_VDPA_SIM are off there): vringh and the net
+# simulator, built out of tree from Debian's linux-source-6.12 against the
+# same kernel's headers.
 #
 #   upstream-peer.sh [DIR]   build (once per kernel and tarball) into the
 #                            cache and print the directory of the modules
@@ -24,8 +25,9 @@ LINUX_TARBALL=${LINUX_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 KCACHE=${VDPA_KERNEL_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/vdpa-kernel}
 PEER=${1:-$KCACHE/upstream-peer/$KVER}
 
-# Debian's own, as the linux-image package installs them (load order).
-DISTRO_PEER="vhost_iotlb vhost vdpa vhost_vdpa virtio_vdpa"
+# Debian's own, as the linux-image package installs them (load order;
+# vduse needs vhost_iotlb and vdpa).
+DISTRO_PEER="vhost_iotlb vhost vdpa vhost_vdpa virtio_vdpa vduse"
 # Built here from the same release's source (load order after the above).
 BUILT_PEER="vringh vdpa_sim vdpa_sim_net"
 SOURCES="drivers/vhost/vringh.c drivers/vdpa/vdpa_sim/vdpa_sim.c
@@ -35,9 +37,10 @@ check_kernel
 [ -r "$LINUX_TARBALL" ] ||
 	die "$LINUX_TARBALL missing: apt-get install linux-source-6.12"
 
-# The tarball and the headers identify a build: a Debian update of either
-# brings a new one.
+# The tarball, the headers and the lists of modules identify a build: a
+# Debian update of either, or a module added here, brings a new one.
 id="$(stat -c '%s-%Y' "$LINUX_TARBALL") $(stat -c '%s-%Y' "$KDIR/Module.symvers")"
+id="$id $(echo "$DISTRO_PEER $BUILT_PEER" | tr -s ' ' '-')"
 if [ "$(cat "$PEER/.id" 2>/dev/null)" = "$id" ]; then
 	echo "$PEER"
 	exit 0

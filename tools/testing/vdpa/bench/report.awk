@@ -7,6 +7,10 @@
 # of the means with its spread (lowest and highest V run over the mean D).
 #   <host seconds> BENCH clock <tag> <phase>-begin|<phase>-end <guest seconds>
 # For each phase: how long it took by the guest's clock and by the host's.
+#   <host seconds> BENCH result <metric> <stack> <pass> <value> <unit>
+# For each metric: each pass's value, each stack's mean, and O/U (ours over
+# upstream's) as the ratio of the means with its spread (lowest and
+# highest O pass over the mean U).
 
 $3 == "clock" {
 	phase = $5
@@ -18,6 +22,21 @@ $3 == "clock" {
 		printf "  clock %s %s: guest %.2fs, host %.2fs\n", $4, phase, \
 			$6 - gc[$4, phase], $1 - hc[$4, phase]
 	}
+	next
+}
+$3 == "result" {
+	printf "  pass %s %s %-16s %10s %s\n", $6, $5, $4, $7, $8
+	if (!($4 in unit)) {
+		metrics[++nmetrics] = $4
+		unit[$4] = $8
+	}
+	k = $4 SUBSEP $5
+	rsum[k] += $7
+	rn[k]++
+	if (!(k in rlo) || $7 + 0 < rlo[k])
+		rlo[k] = $7
+	if (!(k in rhi) || $7 + 0 > rhi[k])
+		rhi[k] = $7
 	next
 }
 $3 == "begin" { t0[$4, $5, $6] = $1 }
@@ -37,6 +56,23 @@ $3 == "end" && (($4, $5, $6) in t0) {
 	sizes[$5] = 1
 }
 END {
+	for (i = 1; i <= nmetrics; i++) {
+		m = metrics[i]
+		for (st = 1; st <= 2; st++) {
+			k = m SUBSEP (st == 1 ? "O" : "U")
+			if (rn[k])
+				printf "%-16s %s: %10.1f %-5s (%d runs, %.1f..%.1f)\n", \
+					m, st == 1 ? "O" : "U", rsum[k] / rn[k], \
+					unit[m], rn[k], rlo[k], rhi[k]
+		}
+		o = m SUBSEP "O"
+		u = m SUBSEP "U"
+		if (!rn[o] || !rn[u] || rsum[u] <= 0)
+			continue
+		mu = rsum[u] / rn[u]
+		printf "%-16s O/U = %.3f (spread %.3f..%.3f)\n", m, \
+			rsum[o] / rn[o] / mu, rlo[o] / mu, rhi[o] / mu
+	}
 	for (s in sizes) {
 		if (!n["D", s] || !n["V", s])
 			continue
