@@ -14,7 +14,6 @@
 . "${0%/*}/lib.sh"
 
 NAME=vt-51
-daemon_gone() { ! kill -0 "$pid" 2>/dev/null; }
 
 load vduse
 
@@ -30,23 +29,13 @@ expect_eq "$(cd /sys/class/vduse && echo *)" control "/sys/class/vduse"
 expect_fail_msg "Invalid argument" vduse_tool destroy vt-api-0
 
 step "a device being served: the module stays, destroy is refused"
-vduse_tool net "$NAME" >net.out 2>net.err &
-pid=$!
-wait_for 10 grep -qx ready net.out ||
-	{ cat net.err; fail "vduse_tool net $NAME did not get ready"; }
+vduse_net_start "$NAME"
 expect_exists "/dev/vduse/$NAME"
 expect_exists "/sys/class/vduse/$NAME"
 expect_fail rmmod vduse
 expect_fail_msg "Device or resource busy" vduse_tool destroy "$NAME"
 
 step "the daemon stops: its device is gone, the module can go"
-kill -TERM "$pid"
-wait_for 10 daemon_gone || fail "vduse_tool net did not exit on SIGTERM"
-rc=0
-wait "$pid" || rc=$?
-sed 's/^/    vduse_tool: /' net.err
-expect_eq "$rc" 0 "vduse_tool net exit status"
-expect_gone "/sys/class/vduse/$NAME"
-expect_gone "/dev/vduse/$NAME"
+vduse_net_stop "$NAME"
 run rmmod vduse
 expect_gone /sys/module/vduse

@@ -18,8 +18,6 @@ NAME=vnet0
 MAC=02:00:00:00:00:0a
 N=10
 
-daemon_gone() { ! kill -0 "$pid" 2>/dev/null; }
-
 # Both counts, once every frame sent came back (and was reaped).
 counts_agree()
 {
@@ -30,14 +28,8 @@ counts_agree()
 
 step "vduse_tool serves a VDUSE net device"
 load vduse virtio_vdpa virtio_net
-vduse_tool net "$NAME" >net.out 2>net.err &
-pid=$!
-wait_for 10 grep -qx ready net.out ||
-	{ cat net.err; fail "vduse_tool net $NAME did not get ready"; }
+vduse_net_start "$NAME"
 expect_exists "/dev/vduse/$NAME"
-# Should the daemon die, the kernel's requests fail in 5 s, not 30 (and
-# not past the hung-task detector's limit).
-echo 5 >"/sys/class/vduse/$NAME/msg_timeout"
 
 step "vdpa dev add attaches it; virtio_net makes a netdev with its MAC"
 run vdpa dev add name "$NAME" mgmtdev vduse
@@ -74,12 +66,7 @@ run vdpa dev del "$NAME"
 expect_gone "/sys/bus/vdpa/devices/$NAME"
 wait_for 10 test ! -e "/sys/class/net/$dev" ||
 	fail "$dev still there after vdpa dev del"
-kill -TERM "$pid"
-wait_for 10 daemon_gone || fail "vduse_tool net did not exit on SIGTERM"
-rc=0
-wait "$pid" || rc=$?
-sed 's/^/    vduse_tool: /' net.err
-expect_eq "$rc" 0 "vduse_tool net exit status"
+vduse_net_stop "$NAME"
 looped=$(sed -n 's/.*frames looped \([0-9]*\),.*/\1/p' net.err)
 expect_ge "$looped" $N "frames the daemon looped"
 expect_gone "/dev/vduse/$NAME"

@@ -16,15 +16,9 @@
 
 NAME=vnet-vh
 
-daemon_gone() { ! kill -0 "$pid" 2>/dev/null; }
-
 step "vduse_tool serves a VDUSE net device; vhost-vdpa binds it"
 load vduse vhost_vdpa
-vduse_tool net "$NAME" >net.out 2>net.err &
-pid=$!
-wait_for 10 grep -qx ready net.out ||
-	{ cat net.err; fail "vduse_tool net $NAME did not get ready"; }
-echo 5 >"/sys/class/vduse/$NAME/msg_timeout"
+vduse_net_start "$NAME"
 run vdpa dev add name "$NAME" mgmtdev vduse
 node=$(vhost_node "$NAME")
 
@@ -40,10 +34,4 @@ expect_out "status 0xf did not stick"
 
 step "detach, stop the daemon"
 run vdpa dev del "$NAME"
-kill -TERM "$pid"
-wait_for 10 daemon_gone || fail "vduse_tool did not exit"
-rc=0
-wait "$pid" || rc=$?
-sed 's/^/    daemon: /' net.err
-expect_eq "$rc" 0 "the daemon's exit status"
-expect_gone "/dev/vduse/$NAME"
+vduse_net_stop "$NAME"

@@ -18,17 +18,14 @@
 NAME=vhostile
 TIMEOUT=3
 
-daemon_gone() { ! kill -0 "$pid" 2>/dev/null; }
 broken_logged() { dmesg | grep -q "$NAME: the daemon did not answer in time"; }
 netdev() { vdpa_netdev "$NAME"; }
 
-# daemon ARGS...: start vduse_tool net NAME ARGS, wait for it to serve.
+# daemon ARGS...: vduse_tool net NAME ARGS serving, requests timing out
+# in $TIMEOUT seconds.
 daemon()
 {
-	vduse_tool net "$NAME" "$@" >net.out 2>net.err &
-	pid=$!
-	wait_for 10 grep -qx ready net.out ||
-		{ cat net.err; fail "vduse_tool net $NAME $* did not get ready"; }
+	vduse_net_start "$NAME" "$@"
 	echo $TIMEOUT >"/sys/class/vduse/$NAME/msg_timeout"
 }
 
@@ -36,13 +33,7 @@ daemon()
 stop()
 {
 	run vdpa dev del "$NAME"
-	kill -TERM "$pid"
-	wait_for 10 daemon_gone || fail "vduse_tool did not exit"
-	rc=0
-	wait "$pid" || rc=$?
-	sed 's/^/    daemon: /' net.err
-	expect_eq "$rc" 0 "the daemon's exit status"
-	expect_gone "/dev/vduse/$NAME"
+	vduse_net_stop "$NAME"
 }
 
 # ping_neighbour: frames out of the netdev (they come back, or not).

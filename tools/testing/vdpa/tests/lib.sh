@@ -535,6 +535,36 @@ vhost_node()
 
 netstat_of() { cat "/sys/class/net/$1/statistics/$2"; }
 
+# ---- VDUSE ------------------------------------------------------------
+
+# vduse_net_start NAME [OPTION]...: vduse_tool net NAME serving (output in
+# net.out and net.err, pid in $vduse_pid). Its requests time out in 5 s, not
+# 30: a daemon that dies must not hold anything past the hung-task limit.
+vduse_net_start()
+{
+	vduse_tool net "$@" >net.out 2>net.err &
+	vduse_pid=$!
+	wait_for 10 grep -qx ready net.out ||
+		{ cat net.err; fail "vduse_tool net $* did not get ready"; }
+	echo 5 >"/sys/class/vduse/$1/msg_timeout"
+}
+
+_vduse_gone() { ! kill -0 "$vduse_pid" 2>/dev/null; }
+
+# vduse_net_stop NAME: the daemon (detached first) destroys its device on
+# SIGTERM and exits 0; its log is shown.
+vduse_net_stop()
+{
+	kill -TERM "$vduse_pid"
+	wait_for 10 _vduse_gone || fail "vduse_tool net $1 did not exit"
+	_rc=0
+	wait "$vduse_pid" || _rc=$?
+	sed 's/^/    daemon: /' net.err
+	expect_eq "$_rc" 0 "the daemon's exit status"
+	expect_gone "/dev/vduse/$1"
+	expect_gone "/sys/class/vduse/$1"
+}
+
 # pins: pages pinned with FOLL_PIN anywhere, right now (acquired less
 # released, the per-cpu counter deltas folded first: /proc/vmstat alone may
 # lag), to compare before and after a test that pins userspace memory.
