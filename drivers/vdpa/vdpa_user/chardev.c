@@ -255,6 +255,8 @@ static int vduse_node_open(struct inode *inode, struct file *file)
 	else
 		dev->open = true;
 	mutex_unlock(&dev->lock);
+	if (!err)
+		vduse_takeover_disarm(dev);
 	if (err) {
 		put_device(&dev->dev);
 		return err;
@@ -276,6 +278,8 @@ static int vduse_node_release(struct inode *inode, struct file *file)
 	mutex_lock(&dev->lock);
 	dev->open = false;
 	mutex_unlock(&dev->lock);
+	/* A driver running without a daemon gets msg_timeout for a new one. */
+	vduse_takeover_arm(dev, false);
 	put_device(&dev->dev);
 	return 0;
 }

@@ -131,6 +131,7 @@ static void vduse_dev_release(struct device *d)
 	struct vduse_dev *dev = to_vduse_dev(d);
 	u32 i;
 
+	vduse_takeover_exit(dev);
 	/* Kick eventfds the daemon left, work it may have queued. */
 	for (i = 0; i < dev->nvqs; i++)
 		vduse_vq_reset(&dev->vqs[i]);
@@ -173,6 +174,7 @@ static struct vduse_dev *vduse_dev_alloc(const struct vduse_dev_config *cfg,
 	vduse_config_init(dev);
 	vduse_umap_init(dev);
 	vduse_msg_init(dev);
+	vduse_takeover_init(dev);
 	/* From here on put_device() frees everything, @config included. */
 	device_initialize(&dev->dev);
 	dev->dev.class = &vduse_class;

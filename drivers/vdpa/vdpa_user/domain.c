@@ -124,6 +124,8 @@ static vm_fault_t vduse_domain_fault(struct vm_fault *vmf)
 	struct vduse_domain *domain = vmf->vma->vm_file->private_data;
 	struct page *page;
 
+	if (READ_ONCE(domain->revoked))
+		return VM_FAULT_SIGBUS;
 	page = vduse_domain_get_page(domain, (u64)vmf->pgoff << PAGE_SHIFT);
 	if (!page)
 		return VM_FAULT_SIGBUS;
@@ -213,6 +215,12 @@ void vduse_domain_destroy(struct vduse_domain *domain)
 	vduse_domain_put(domain);
 }
 EXPORT_SYMBOL_IF_KUNIT(vduse_domain_destroy);
+
+void vduse_domain_revoke(struct vduse_domain *domain)
+{
+	WRITE_ONCE(domain->revoked, true);
+	unmap_mapping_range(domain->file->f_mapping, 0, 0, 1);
+}
 
 void vduse_domain_reset_bounce(struct vduse_domain *domain)
 {

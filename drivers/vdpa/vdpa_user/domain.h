@@ -84,6 +84,7 @@ struct vduse_coherent {
  * @coh_lock: guards @coh_root (irq-safe, dma_alloc_coherent() may run
  *	in atomic context with GFP_ATOMIC)
  * @coh_root: the coherent allocations, disjoint, sorted by IOVA
+ * @revoked: the kernel took the device over: the file maps nothing more
  */
 struct vduse_domain {
 	struct kref ref;
@@ -105,6 +106,8 @@ struct vduse_domain {
 
 	spinlock_t coh_lock;		/* irq-safe */
 	struct rb_root coh_root;
+
+	bool revoked;
 };
 
 /* Where bounce copies of slot @i go; caller holds @bounce_lock. */

@@ -6,7 +6,8 @@
  * A request waits for its reply at most msg_timeout seconds. A daemon that
  * lets one time out is broken for good: every request fails from then on,
  * so a vDPA device on a dead daemon can still be reset and deleted with
- * bounded waits. A fatal signal ends one wait without breaking anything.
+ * bounded waits, and the kernel fails the driver's requests in flight
+ * (takeover.c). A fatal signal ends one wait without breaking anything.
  * The daemon closing its node is not a failure: what it read and did not
  * answer is read again by the next opener.
  */
@@ -52,13 +53,46 @@ static void vduse_fail_list_locked(struct list_head *list)
 	}
 }
 
-static void vduse_break_locked(struct vduse_dev *dev)
+static void vduse_break_locked(struct vduse_dev *dev, const char *why)
 {
 	lockdep_assert_held(&dev->msg_lock);
 	dev->broken = true;
 	vduse_fail_list_locked(&dev->msg_pending);
 	vduse_fail_list_locked(&dev->msg_reading);
-	dev_warn(&dev->dev, "the daemon did not answer in time: device broken\n");
+	dev_warn(&dev->dev, "%s: device broken\n", why);
+}
+
+/**
+ * vduse_msg_broken - the device is broken
+ * @dev: the device
+ *
+ * Return: true once a request timed out or the kernel took the device over.
+ */
+bool vduse_msg_broken(struct vduse_dev *dev)
+{
+	bool broken;
+
+	spin_lock(&dev->msg_lock);
+	broken = dev->broken;
+	spin_unlock(&dev->msg_lock);
+	return broken;
+}
+
+/**
+ * vduse_msg_break - break the device for good
+ * @dev: the device
+ * @why: for the log
+ *
+ * Every request waiting fails now, every later one at once.
+ */
+void vduse_msg_break(struct vduse_dev *dev, const char *why)
+{
+	spin_lock(&dev->msg_lock);
+	if (!dev->broken)
+		vduse_break_locked(dev, why);
+	spin_unlock(&dev->msg_lock);
+	wake_up_all(&dev->reply_wait);
+	wake_up_all(&dev->msg_wait);
 }
 
 static long vduse_msg_wait(struct vduse_dev *dev, struct vduse_msg *msg)
@@ -101,13 +135,15 @@ static int vduse_msg_send(struct vduse_dev *dev, struct vduse_msg *msg)
 		list_del(&msg->node);
 		broke = !ret && !dev->broken;
 		if (broke)
-			vduse_break_locked(dev);
+			vduse_break_locked(dev, "the daemon did not answer in time");
 		err = -EIO;
 	}
 	spin_unlock(&dev->msg_lock);
 	if (broke) {
 		wake_up_all(&dev->reply_wait);
 		wake_up_all(&dev->msg_wait);
+		/* What the driver has in flight will not come back either. */
+		vduse_takeover_arm(dev, true);
 	}
 	return err;
 }

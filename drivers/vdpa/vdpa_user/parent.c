@@ -190,9 +190,13 @@ static u8 vduse_vdpa_get_status(struct vdpa_device *vdpa)
 static void vduse_vdpa_set_status(struct vdpa_device *vdpa, u8 status)
 {
 	struct vduse_dev *dev = vdpa_to_vduse(vdpa);
+	u8 old = READ_ONCE(dev->status);
 
-	if (!vduse_msg_set_status(dev, status))
-		WRITE_ONCE(dev->status, status);
+	if (vduse_msg_set_status(dev, status))
+		return;
+	WRITE_ONCE(dev->status, status);
+	if ((status & ~old) & VIRTIO_CONFIG_S_DRIVER_OK)
+		vduse_track_start(dev);
 }
 
 /*

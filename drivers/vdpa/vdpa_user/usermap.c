@@ -42,6 +42,23 @@ void vduse_umap_clear(struct vduse_dev *dev)
 }
 
 /**
+ * vduse_umap_empty - no translation set
+ * @dev: the device
+ *
+ * Return: true if vhost-vdpa has not set a map (a driver in the kernel,
+ * or none).
+ */
+bool vduse_umap_empty(struct vduse_dev *dev)
+{
+	bool empty;
+
+	mutex_lock(&dev->umap_lock);
+	empty = !vdpa_iotlb_first(&dev->umap, 0, U64_MAX);
+	mutex_unlock(&dev->umap_lock);
+	return empty;
+}
+
+/**
  * vduse_umap_set - replace the user map with vhost-vdpa's table
  * @dev: the device
  * @iotlb: the table; each entry's opaque is a struct vdpa_map_file

@@ -63,6 +63,12 @@ struct vduse_domain;
  * @cb: the bus driver's used-buffer notification
  * @irq_work: calls @cb for VDUSE_VQ_INJECT_IRQ
  * @irq_cpu: CPU the last interrupt ran on; the next goes to the next one
+ * @inflight: per head, whether the driver has it in flight (0 or 1), for
+ *	a split ring a driver in the kernel placed in the domain; NULL when
+ *	not counted (takeover.c). Under @kick_lock, as are the three below.
+ * @seen_avail: avail index accounted so far
+ * @seen_used: used index accounted so far
+ * @track_lost: the count is known to be wrong (a ring moved too far)
  */
 struct vduse_vq {
 	struct vduse_dev *dev;
@@ -84,6 +90,11 @@ struct vduse_vq {
 	struct vdpa_callback cb;
 	struct work_struct irq_work;
 	int irq_cpu;
+
+	u8 *inflight;
+	u16 seen_avail;
+	u16 seen_used;
+	bool track_lost;
 };
 
 /**
@@ -133,8 +144,11 @@ struct vduse_vdpa {
  * @msg_wait: readers and pollers wait here for requests
  * @reply_wait: senders wait here for replies
  * @msg_timeout: seconds a request waits for its reply, 0 for ever
- * @broken: a request timed out: every request fails, the device is dead
- *	until destroyed
+ * @broken: a request timed out, or no daemon came back in time: every
+ *	request fails, the device is dead until destroyed
+ * @takeover_work: breaks the device and fails the driver's requests when
+ *	the daemon is gone for good (takeover.c)
+ * @taken_over: the kernel answers the datapath: every request fails
  */
 struct vduse_dev {
 	struct device dev;
@@ -178,6 +192,9 @@ struct vduse_dev {
 	wait_queue_head_t reply_wait;
 	unsigned int msg_timeout;
 	bool broken;
+
+	struct delayed_work takeover_work;
+	bool taken_over;
 };
 
 static inline struct vduse_dev *to_vduse_dev(struct device *dev)
@@ -206,6 +223,8 @@ int vduse_msg_get_vq_state(struct vduse_dev *dev, u32 index,
 int vduse_msg_update_iotlb(struct vduse_dev *dev, u64 start, u64 last);
 void vduse_msg_requeue_read(struct vduse_dev *dev);
 void vduse_msg_init(struct vduse_dev *dev);
+bool vduse_msg_broken(struct vduse_dev *dev);
+void vduse_msg_break(struct vduse_dev *dev, const char *why);
 ssize_t vduse_msg_read_iter(struct kiocb *iocb, struct iov_iter *to);
 ssize_t vduse_msg_write_iter(struct kiocb *iocb, struct iov_iter *from);
 __poll_t vduse_msg_poll(struct file *file, struct poll_table_struct *wait);
@@ -217,12 +236,23 @@ int vduse_vq_set_kickfd(struct vduse_vq *vq, int fd);
 void vduse_vq_set_ready(struct vduse_vq *vq, bool ready);
 void vduse_vq_set_cb(struct vduse_vq *vq, const struct vdpa_callback *cb);
 int vduse_vq_inject_irq(struct vduse_vq *vq);
+void vduse_vq_irq(struct vduse_vq *vq);
 void vduse_vq_reset(struct vduse_vq *vq);
 void vduse_set_config_cb(struct vduse_dev *dev,
 			 const struct vdpa_callback *cb);
 int vduse_inject_config_irq(struct vduse_dev *dev);
 void vduse_config_init(struct vduse_dev *dev);
 void vduse_config_reset(struct vduse_dev *dev);
+
+/* takeover.c: the kernel answers for a device whose daemon is gone */
+void vduse_takeover_init(struct vduse_dev *dev);
+void vduse_takeover_arm(struct vduse_dev *dev, bool now);
+void vduse_takeover_disarm(struct vduse_dev *dev);
+void vduse_takeover_exit(struct vduse_dev *dev);
+void vduse_track_start(struct vduse_dev *dev);
+void vduse_track_stop(struct vduse_vq *vq);
+void vduse_track_scan(struct vduse_vq *vq);
+bool vduse_track_kick_locked(struct vduse_vq *vq);
 
 /* parent.c: the vDPA side */
 int vduse_mgmtdev_init(void);
@@ -232,6 +262,7 @@ struct vduse_domain *vduse_dma_domain(struct device *dma_dev);
 /* usermap.c: vhost-vdpa's map, as files the daemon maps */
 void vduse_umap_init(struct vduse_dev *dev);
 void vduse_umap_clear(struct vduse_dev *dev);
+bool vduse_umap_empty(struct vduse_dev *dev);
 int vduse_umap_set(struct vduse_dev *dev, struct vdpa_iotlb *iotlb);
 int vduse_umap_lookup(struct vduse_dev *dev, u64 start, u64 last,
 		      struct vduse_iotlb_entry *entry, struct file **file);
@@ -324,6 +355,16 @@ int vduse_domain_reg_umem(struct vduse_domain *domain, u64 uaddr);
  * Return: 0, or -ENOENT if nothing is registered.
  */
 int vduse_domain_dereg_umem(struct vduse_domain *domain);
+
+/**
+ * vduse_domain_revoke - the daemon may no longer map the domain
+ * @domain: the domain
+ *
+ * Unmaps the domain's file from every process; faults get SIGBUS from
+ * then on. A fault that raced with this may keep the page it was mapping,
+ * which lets a process confuse the driver of this device, nothing more.
+ */
+void vduse_domain_revoke(struct vduse_domain *domain);
 
 /* dma.c: the DMA API of an attached device, on its domain */
 extern const struct dma_map_ops vduse_dma_ops;

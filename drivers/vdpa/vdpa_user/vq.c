@@ -43,6 +43,8 @@ static void vduse_vq_irq_work(struct work_struct *work)
 	if (vq->cb.callback && READ_ONCE(vq->ready))
 		vq->cb.callback(vq->cb.private);
 	spin_unlock_bh(&vq->irq_lock);
+	/* What the driver reaped and made available again in its handler. */
+	vduse_track_scan(vq);
 }
 
 /**
@@ -72,16 +74,22 @@ void vduse_vq_kick(struct vduse_vq *vq)
 {
 	struct eventfd_ctx *ctx = NULL;
 	unsigned long flags;
+	bool irq = false;
 
 	rcu_read_lock();
 	spin_lock_irqsave(&vq->kick_lock, flags);
-	if (vq->ready) {
+	if (vq->ready && READ_ONCE(vq->dev->taken_over)) {
+		irq = vduse_track_kick_locked(vq);
+	} else if (vq->ready) {
+		vduse_track_kick_locked(vq);
 		ctx = rcu_dereference_protected(vq->kick,
 						lockdep_is_held(&vq->kick_lock));
 		if (!ctx)
 			vq->kicked = true;
 	}
 	spin_unlock_irqrestore(&vq->kick_lock, flags);
+	if (irq)
+		vduse_vq_irq(vq);
 	if (ctx) {
 		if (eventfd_signal_allowed())
 			eventfd_signal(ctx);
@@ -151,6 +159,9 @@ void vduse_vq_set_ready(struct vduse_vq *vq, bool ready)
 	if (!ready)
 		vq->kicked = false;
 	spin_unlock_irq(&vq->kick_lock);
+	/* The driver may free the ring once this returns. */
+	if (!ready)
+		vduse_track_stop(vq);
 }
 
 /**
@@ -178,7 +189,6 @@ int vduse_vq_inject_irq(struct vduse_vq *vq)
 {
 	struct vduse_dev *dev = vq->dev;
 	bool ready;
-	int cpu;
 
 	spin_lock_bh(&vq->irq_lock);
 	if (vq->cb.trigger) {
@@ -195,6 +205,21 @@ int vduse_vq_inject_irq(struct vduse_vq *vq)
 
 	if (!(READ_ONCE(dev->status) & VIRTIO_CONFIG_S_DRIVER_OK))
 		return -EINVAL;
+	vduse_track_scan(vq);
+	vduse_vq_irq(vq);
+	return 0;
+}
+
+/**
+ * vduse_vq_irq - call the bus driver's callback for a queue, from a worker
+ * @vq: the queue
+ *
+ * Context: any.
+ */
+void vduse_vq_irq(struct vduse_vq *vq)
+{
+	int cpu;
+
 	/*
 	 * Round robin over the online CPUs, on per-CPU workers: an unbound
 	 * worker tends to wait for the daemon's own CPU, which is busy.
@@ -204,7 +229,6 @@ int vduse_vq_inject_irq(struct vduse_vq *vq)
 		cpu = cpumask_first(cpu_online_mask);
 	WRITE_ONCE(vq->irq_cpu, cpu);
 	queue_work_on(cpu, vduse_irq_bound_wq, &vq->irq_work);
-	return 0;
 }
 
 /**

@@ -37,9 +37,8 @@ qsd()
 }
 
 # Should the test fail while no daemon serves the disk, serve it again so
-# that its requests finish and the device can be deleted: a VDUSE device
-# with requests in flight and no daemon is not deletable (see the note in
-# Documentation/userspace-api/vdpa.rst).
+# that its requests finish rather than wait for the kernel's takeover
+# (msg_timeout, 30 s; 57-vduse-daemon-death.sh tests that).
 rescue()
 {
 	[ -n "${qsd_pid:-}" ] && gone "$qsd_pid" || return 0
