@@ -39,7 +39,8 @@ tree=$(mktemp -d)
 trap 'rm -rf "$tree"' EXIT
 mkdir -p "$tree"/{bin,dev,proc,sys,mod}
 cp /bin/busybox "$tree/bin/busybox"
-for a in sh mount insmod ip ping cat sleep poweroff echo seq dmesg tail sed; do
+for a in sh mount insmod ip arp ping cat sleep poweroff echo seq dmesg tail \
+	 sed grep tr cut head; do
 	ln -s busybox "$tree/bin/$a"
 done
 # virtio_net and what it needs, in load order.
