@@ -10,7 +10,8 @@
 #      harness/kmsg-samples marked "+" for a splat, none marked "-";
 #   2. one boot of Debian's kernel on the tests of harness/, with a splat
 #      staged at boot: each test says in "# harness-expect: REGEX" lines
-#      what run.sh must report (its output and the console log);
+#      what run.sh must report (its output and the console log), and in
+#      "# harness-reject: REGEX" lines what it must not;
 #   3. a filter that matches no test fails the run.
 #
 # Prints "ok - ..." / "not ok - ..." (check.sh counts them) and a last
@@ -99,6 +100,11 @@ for t in "$HARNESS"/harness/*.sh; do
 	while IFS= read -r re; do
 		expect "$LOG" "$re" "${t##*/}"
 	done < <(sed -n 's/^# harness-expect: //p' "$t")
+	while IFS= read -r re; do
+		! grep -qE -- "$re" "$LOG"
+		check $? "${t##*/}: no line /$re/" ||
+			grep -E -- "$re" "$LOG" | head -n 5 | sed 's/^/#   /'
+	done < <(sed -n 's/^# harness-reject: //p' "$t")
 done
 
 # 3. No test at all is not a pass.
