@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vdpa_fuzz: a structure-aware, reproducible fuzzer of the "vdpa" generic
- * netlink family and of /dev/vhost-vdpa-N.
+ * netlink family, of /dev/vhost-vdpa-N and of VDUSE (/dev/vduse/).
  *
  *   vdpa_fuzz [-s SEED] [-n OPS] [-t SECONDS] [-j THREADS] [-c CHAOS]
  *             [-p DEVICES] [-m MODULES] [-w SECONDS] [-k] [-v] [-q]
@@ -53,6 +53,17 @@
  *           full setup to DRIVER_OK on garbage or plausible rings, kicks,
  *           eventfd swaps, doorbell mmap, writes and munmap (SIGBUS and
  *           SIGSEGV caught), suspend/resume, read/poll, close and reopen.
+ *   vd.*    VDUSE, as a hostile daemon of up to NVD devices per worker,
+ *           "fz<worker>-<n>": creation with plausible and mutated configs
+ *           and API versions, the daemon's node opened twice and closed
+ *           with requests unanswered, queue setup and kick eventfds,
+ *           attach and detach through netlink (vhost_vdpa takes the
+ *           device: its node is the vh.* ops' too), requests answered
+ *           right, failed, with a wrong id or reserved bytes, short, late
+ *           or never (msg_timeout is set to 1 or 2 s, under the watchdog),
+ *           IOTLB lookups of any range mapped and touched, REG/DEREG_UMEM,
+ *           interrupt and config storms, garbage in the used rings. A
+ *           worker destroys its devices when it ends.
  *   chaos.* device deletion and creation, unbind/bind, driver_override,
  *           module unload and load, while the workers use the devices.
  *
@@ -89,8 +100,12 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <linux/vdpa.h>
+#include <linux/vduse.h>
 #include <linux/vhost.h>
+#include <linux/virtio_blk.h>
 #include <linux/virtio_config.h>
+#include <linux/virtio_ids.h>
+#include <linux/virtio_net.h>
 #include <linux/virtio_ring.h>
 
 extern char **environ;
@@ -129,6 +144,8 @@ extern char **environ;
 #define VQ_STRIDE	(16UL << 10)	/* ring area of one virtqueue */
 #define IOVA_BASE	0x40000000ULL
 #define NL_BUF		(64 << 10)
+#define NVD		2	/* VDUSE devices a worker keeps */
+#define VD_BOUNCE	(256 * PAGE)	/* their bounce window: 1 MiB, the least */
 #define MAX_NAMES	64
 
 /* ---- the generator --------------------------------------------------- */
@@ -187,8 +204,8 @@ static uint64_t edge64(struct rng *r)
 
 /* ---- threads, their memory of what they did, statistics --------------- */
 
-enum op_class { C_NL, C_VH, C_CHAOS, C_NCLASS };
-static const char * const class_name[C_NCLASS] = { "nl", "vh", "chaos" };
+enum op_class { C_NL, C_VH, C_VD, C_CHAOS, C_NCLASS };
+static const char * const class_name[C_NCLASS] = { "nl", "vh", "vd", "chaos" };
 
 struct vq_state {
 	int kick, call;		/* eventfds this slot owns, or -1 */
@@ -217,6 +234,15 @@ struct slot {
 	uint8_t *mem;		/* MEM_SIZE bytes, ours, at IOVA_BASE */
 };
 
+/* A VDUSE device a worker made, and serves as badly as it likes. */
+struct vd {
+	char name[VDUSE_NAME_MAX];	/* "": none */
+	int fd;			/* /dev/vduse/<name>, or -1 */
+	uint32_t nvqs, cfgsize;	/* as created */
+	bool late;		/* a request read and not answered: */
+	uint32_t late_id;	/* its id */
+};
+
 struct thread {
 	int id;
 	bool chaos;
@@ -239,6 +265,9 @@ struct thread {
 	size_t dblen[NDB];
 	uint8_t *cfg;		/* 64 KiB for config and ioctl args, then a hole */
 	uint8_t *shm;		/* 1 MiB of a memfd, shared */
+	/* VDUSE */
+	struct vd vd[NVD];
+	uint8_t *umem;		/* VD_BOUNCE bytes for VDUSE_IOTLB_REG_UMEM */
 	/* a guarded access (doorbells, our memory) */
 	sigjmp_buf jb;
 	int guarded;		/* also read by the signal handler */
@@ -2957,6 +2986,679 @@ static void op_chaos(struct thread *t)
 	res(t, refresh_mgmt(t));
 }
 
+/* ---- VDUSE: a hostile daemon ------------------------------------------------ */
+
+#define VDUSE_CTL	"/dev/vduse/control"
+
+static bool have_vduse;		/* VDUSE_CTL was there at the start */
+
+/* The management device VDUSE devices attach through: it has no bus. */
+static const struct mgmtdev vduse_mgmt = { "", "vduse", 0 };
+
+static int vd_ctl(void)
+{
+	int fd = open(VDUSE_CTL, O_RDWR | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/* Write a number to /sys/class/vduse/<name>/<attr>. */
+static int vd_attr(const struct vd *v, const char *attr, uint64_t val)
+{
+	char path[VDUSE_NAME_MAX + 32], s[24];
+
+	snprintf(path, sizeof(path), "/sys/class/vduse/%s/%s", v->name, attr);
+	snprintf(s, sizeof(s), "%llu", (unsigned long long)val);
+	return write_file(path, s);
+}
+
+/* DESTROY_DEV reads all VDUSE_NAME_MAX bytes. */
+static int vd_destroy(int ctl, const char *name)
+{
+	char buf[VDUSE_NAME_MAX] = "";
+
+	snprintf(buf, sizeof(buf), "%s", name);
+	return sys(ioctl(ctl, VDUSE_DESTROY_DEV, buf));
+}
+
+static void vd_forget(struct vd *v)
+{
+	close_fd(&v->fd);
+	v->name[0] = 0;
+	v->late = false;
+}
+
+/*
+ * Detach, close and destroy. DESTROY_DEV says EBUSY while a vhost-vdpa fd,
+ * anyone's, still holds the detached vDPA device: retry for up to secs.
+ */
+static int vd_teardown(struct thread *t, struct vd *v, double secs)
+{
+	double end = now() + secs;
+	int ctl, err;
+
+	/* Nobody answers from here on: let requests give up soon. */
+	vd_attr(v, "msg_timeout", 1);
+	err = nl_doit(t, VDPA_CMD_DEV_DEL, NULL, v->name, NULL);
+	op_more(t, " del%d", err);
+	if (!err)
+		names_del(&devnames, v->name);
+	close_fd(&v->fd);
+	v->late = false;
+	ctl = vd_ctl();
+	if (ctl < 0) {
+		err = ctl;
+	} else {
+		while ((err = vd_destroy(ctl, v->name)) == -EBUSY && now() < end)
+			usleep(20000);
+		close(ctl);
+	}
+	/* EINVAL: no such device; ENOENT: no vduse, which no device keeps */
+	if (!err || err == -EINVAL || err == -ENOENT)
+		vd_forget(v);
+	return err;
+}
+
+/* vd.cleanup: nothing of the thread's may outlive the fuzzer. */
+static void vd_cleanup(struct thread *t, double secs)
+{
+	int i;
+
+	for (i = 0; i < NVD; i++) {
+		if (!t->vd[i].name[0])
+			continue;
+		op_begin(t, C_VD, "cleanup %.40s", t->vd[i].name);
+		res(t, vd_teardown(t, &t->vd[i], secs));
+		op_end(t);
+	}
+}
+
+/* What a device of that kind may offer; the kernel refuses the rest. */
+static uint64_t vd_features(struct rng *r, bool blk)
+{
+	uint64_t f = (1ULL << VIRTIO_F_VERSION_1) |
+		     (1ULL << VIRTIO_F_ACCESS_PLATFORM) | (rnd(r) & 0xffffff);
+
+	if (chance(r, 30))
+		f |= 1ULL << VIRTIO_F_RING_PACKED;
+	if (chance(r, 30))
+		f |= (1ULL << VIRTIO_RING_F_EVENT_IDX) |
+		     (1ULL << VIRTIO_RING_F_INDIRECT_DESC);
+	/* a control queue a stalled daemon would hang RTNL on; a cache mode */
+	return f & ~(1ULL << (blk ? VIRTIO_BLK_F_CONFIG_WCE : VIRTIO_NET_F_CTRL_VQ));
+}
+
+/*
+ * vd.create: the slot's device, plausible or mutated, on a fresh control
+ * fd that may get an API version of its own first. A taken slot tries its
+ * own name again: EEXIST, or whatever else is wrong first.
+ */
+static void op_vd_create(struct thread *t, struct vd *v)
+{
+	static const char * const bad[] = {
+		"", ".", "..", "control", "fz/0", "fz 0", "fz\xff", "fz\n",
+	};
+	struct rng *r = &t->r;
+	uint32_t len = chance(r, 90) ? below(r, 64) : below(r, PAGE + 1);
+	/* the config bytes end at the hole after t->cfg */
+	struct vduse_dev_config *c = (void *)((uintptr_t)(t->cfg + (64 << 10) -
+							  len - sizeof(*c)) & ~7UL);
+	bool blk = chance(r, 30), taken = v->name[0];
+	const char *what = "";
+	size_t n;
+	uint64_t ver;
+	int ctl, err;
+
+	memset(c, 0, sizeof(*c));
+	if (taken)
+		memcpy(c->name, v->name, sizeof(c->name));
+	else
+		snprintf(c->name, sizeof(c->name), "fz%d-%d", t->id,
+			 (int)(v - t->vd));
+	c->device_id = blk ? VIRTIO_ID_BLOCK : VIRTIO_ID_NET;
+	c->features = vd_features(r, blk);
+	c->vq_num = 1 + below(r, 4);
+	c->vq_align = 4096;
+	c->config_size = len;
+	rand_bytes(r, c->config, len);
+	if (chance(r, 25)) {
+		switch (below(r, 8)) {
+		case 0:
+			if (taken)
+				break;
+			snprintf(c->name, sizeof(c->name), "%s",
+				 bad[below(r, ARRAY_SIZE(bad))]);
+			what = " bad-name";
+			break;
+		case 1:		/* no NUL: the kernel takes 255 bytes of it */
+			if (taken)
+				break;
+			n = strlen(c->name);
+			memset(c->name + n, 'x', sizeof(c->name) - n);
+			what = " long-name";
+			break;
+		case 2:
+			c->vq_num = chance(r, 50) ? 0 : edge64(r);
+			break;
+		case 3:
+			c->vq_align = edge64(r);
+			break;
+		case 4:		/* past our bytes, into the hole; or too big */
+			c->config_size = chance(r, 50) ? len + 1 + below(r, 64) :
+					 edge64(r);
+			break;
+		case 5:
+			c->features ^= 1ULL << below(r, 64);
+			break;
+		case 6:
+			c->reserved[below(r, ARRAY_SIZE(c->reserved))] =
+				1 + below(r, 255);
+			what = " reserved";
+			break;
+		default:
+			c->device_id = edge64(r);
+			c->vendor_id = rnd(r);
+		}
+	}
+	op_begin(t, C_VD, "create %.40s id=%u vqs=%u align=%u cfg=%u f=%llx%s",
+		 c->name, c->device_id, c->vq_num, c->vq_align, c->config_size,
+		 (unsigned long long)c->features, what);
+	ctl = vd_ctl();
+	if (ctl < 0) {
+		res(t, ctl);
+		return;
+	}
+	if (chance(r, 20)) {
+		ver = chance(r, 50) ? below(r, 3) : edge64(r);
+		op_more(t, " api%llu:%d", (unsigned long long)ver,
+			sys(ioctl(ctl, VDUSE_SET_API_VERSION, &ver)));
+		op_more(t, "/%d", sys(ioctl(ctl, VDUSE_GET_API_VERSION, &ver)));
+	}
+	err = res(t, sys(ioctl(ctl, VDUSE_CREATE_DEV, c)));
+	close(ctl);
+	/* EEXIST on a free slot: ours from an earlier run, ours again */
+	if (taken || (err && err != -EEXIST))
+		return;
+	c->name[VDUSE_NAME_MAX - 1] = 0;
+	memcpy(v->name, c->name, sizeof(v->name));
+	v->nvqs = c->vq_num;
+	v->cfgsize = c->config_size;
+	/*
+	 * A request nobody answers waits msg_timeout, 30 s: as long as the
+	 * watchdog. A small bounce window makes REG_UMEM of all of it cheap.
+	 */
+	err = vd_attr(v, "msg_timeout", 1 + below(r, 2));
+	if (err) {
+		op_more(t, " msg_timeout%d", err);
+		res(t, vd_teardown(t, v, 0));
+		return;
+	}
+	op_more(t, " bounce%d", vd_attr(v, "bounce_size",
+					chance(r, 90) ? VD_BOUNCE : edge64(r)));
+}
+
+/*
+ * vd.open: the daemon's node, where a second opener gets EBUSY; vd.close:
+ * what was read and not answered goes to the next opener.
+ */
+static void op_vd_open(struct thread *t, struct vd *v)
+{
+	struct rng *r = &t->r;
+	char path[VDUSE_NAME_MAX + 16];
+	int flags = chance(r, 95) ? O_RDWR : chance(r, 50) ? O_RDONLY : O_WRONLY;
+	int fd;
+
+	if (v->fd >= 0 && chance(r, 70)) {
+		op_begin(t, C_VD, "close %.40s fd=%d%s", v->name, v->fd,
+			 v->late ? " (one unanswered)" : "");
+		res(t, sys(close(v->fd)));
+		v->fd = -1;
+		v->late = false;
+		return;
+	}
+	snprintf(path, sizeof(path), "/dev/vduse/%s", v->name);
+	op_begin(t, C_VD, "open %.40s flags=%d%s", v->name, flags,
+		 v->fd >= 0 ? " again" : "");
+	fd = open(path, flags | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		res(t, -errno);
+		return;
+	}
+	op_more(t, " fd=%d", fd);
+	res(t, 0);
+	if (v->fd >= 0)
+		close(fd);
+	else
+		v->fd = fd;
+}
+
+/* vd.setup: the queues, their kick eventfds, what the driver chose. */
+static void op_vd_setup(struct thread *t, struct vd *v)
+{
+	struct rng *r = &t->r;
+	uint32_t n = (v->nvqs < NVQ ? v->nvqs : NVQ) + chance(r, 20), i;
+	uint64_t f = 0;
+	int err = 0, e;
+
+	op_begin(t, C_VD, "setup %.40s fd=%d", v->name, v->fd);
+	for (i = 0; i < n; i++) {
+		struct vduse_vq_config q = { .index = chance(r, 95) ? i : edge64(r) };
+		struct vduse_vq_info info = { .index = q.index };
+		struct vduse_vq_eventfd efd = { .index = q.index };
+		bool own = false;
+
+		q.max_size = chance(r, 85) ? 64 + below(r, 193) :
+			     chance(r, 50) ? 0 : rnd(r);
+		if (chance(r, 5))
+			q.reserved[below(r, ARRAY_SIZE(q.reserved))] = 1;
+		e = sys(ioctl(v->fd, VDUSE_VQ_SETUP, &q));
+		op_more(t, " q%u/%u:%d", q.index, q.max_size, e);
+		err = err ?: e;
+		ioctl(v->fd, VDUSE_VQ_GET_INFO, &info);
+		switch (below(r, 5)) {
+		case 0:
+			efd.fd = VDUSE_EVENTFD_DEASSIGN;
+			break;
+		case 1:		/* whatever it is: a socket, a node, none */
+			efd.fd = chance(r, 50) ? below(r, 40) : edge64(r);
+			break;
+		default:
+			efd.fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+			own = true;
+		}
+		e = sys(ioctl(v->fd, VDUSE_VQ_SETUP_KICKFD, &efd));
+		err = err ?: e;
+		/* the kernel keeps a reference of its own */
+		if (own && efd.fd >= 0)
+			close(efd.fd);
+	}
+	e = sys(ioctl(v->fd, VDUSE_DEV_GET_FEATURES, &f));
+	op_more(t, " f=%llx", (unsigned long long)f);
+	res(t, err ?: e);
+}
+
+/*
+ * vd.attach: "vdpa dev add name <name> mgmtdev vduse", maybe with a MAC it
+ * refuses; vd.detach: "vdpa dev del".
+ */
+static void op_vd_attach(struct thread *t, struct vd *v)
+{
+	struct mgmtdev md = vduse_mgmt;
+	bool attrs = chance(&t->r, 10);
+
+	if (chance(&t->r, 35)) {
+		op_begin(t, C_VD, "detach %.40s", v->name);
+		if (!res(t, nl_doit(t, VDPA_CMD_DEV_DEL, NULL, v->name, NULL)))
+			names_del(&devnames, v->name);
+		return;
+	}
+	if (attrs)
+		md.classes = 1ULL << VIRTIO_ID_NET;	/* nl_doit() adds them */
+	op_begin(t, C_VD, "attach %.40s%s", v->name, attrs ? " +attrs" : "");
+	if (!res(t, nl_doit(t, VDPA_CMD_DEV_NEW, &md, v->name,
+			    attrs ? &t->r : NULL)))
+		names_add(&devnames, v->name);
+}
+
+/*
+ * vd.serve: read requests, answer them right, failed, with another id,
+ * with reserved bytes, short, or not at all (the kernel gives up after
+ * msg_timeout and the device is broken for good); maybe answer late one
+ * left before.
+ */
+static void op_vd_serve(struct thread *t, struct vd *v)
+{
+	struct rng *r = &t->r;
+	struct pollfd p = { .fd = v->fd, .events = POLLIN | POLLOUT };
+	struct vduse_dev_request req;
+	struct vduse_dev_response resp;
+	unsigned int n = 1 + below(r, 4), i, how;
+	ssize_t got;
+	size_t len;
+	int err;
+
+	op_begin(t, C_VD, "serve %.40s fd=%d", v->name, v->fd);
+	err = sys(poll(&p, 1, 0));
+	op_more(t, " poll%d/%x", err, p.revents);
+	if (v->late && chance(r, 30)) {
+		memset(&resp, 0, sizeof(resp));
+		resp.request_id = v->late_id;
+		v->late = false;
+		op_more(t, " late%u:%d", resp.request_id,
+			sys(write(v->fd, &resp, sizeof(resp))));
+	}
+	for (i = 0; i < n; i++) {
+		len = chance(r, 95) ? sizeof(req) : below(r, sizeof(req));
+		/* into the hole: the request goes back to be read again */
+		if (chance(r, 3))
+			got = read(v->fd, t->cfg + (64 << 10) - 8, sizeof(req));
+		else
+			got = read(v->fd, &req, len);
+		if (got != sizeof(req)) {
+			err = got < 0 ? -errno : -EIO;
+			break;
+		}
+		memset(&resp, 0, sizeof(resp));
+		resp.request_id = req.request_id;
+		if (req.type == VDUSE_GET_VQ_STATE) {
+			resp.vq_state.index = req.vq_state.index;
+			if (chance(r, 30))
+				rand_bytes(r, &resp.vq_state.packed,
+					   sizeof(resp.vq_state.packed));
+		}
+		how = below(r, 100);
+		len = sizeof(resp);
+		if (how < 60) {
+			resp.result = VDUSE_REQ_RESULT_OK;
+		} else if (how < 70) {
+			resp.result = chance(r, 80) ? VDUSE_REQ_RESULT_FAILED : rnd(r);
+		} else if (how < 76) {
+			resp.request_id += chance(r, 50) ? 1 + below(r, 3) : rnd(r);
+		} else if (how < 81) {
+			resp.reserved[below(r, ARRAY_SIZE(resp.reserved))] = 1;
+		} else if (how < 86) {
+			len = below(r, sizeof(resp));
+		} else {
+			v->late = true;
+			v->late_id = req.request_id;
+			op_more(t, " r%u/t%u:-", req.request_id, req.type);
+			continue;
+		}
+		op_more(t, " r%u/t%u:%d", req.request_id, req.type,
+			sys(write(v->fd, &resp, len)));
+	}
+	res(t, err < 0 ? err : 0);
+}
+
+/* An IOVA range: reversed, all, in the bounce window, past it, vh.*'s. */
+static void vd_range(struct rng *r, __u64 *start, __u64 *last)
+{
+	switch (below(r, 6)) {
+	case 0:
+		*last = rnd(r);
+		*start = *last + 1 + below(r, PAGE);
+		break;
+	case 1:
+		*start = 0;
+		*last = UINT64_MAX;
+		break;
+	case 2:
+		*start = below(r, VD_BOUNCE);
+		*last = *start + below(r, 4 * PAGE);
+		break;
+	case 3:
+		*start = VD_BOUNCE + below(r, 1ULL << 30);
+		*last = *start + below(r, MEM_SIZE);
+		break;
+	case 4:
+		*start = IOVA_BASE + below(r, 2 * MEM_SIZE);
+		*last = *start + below(r, MEM_SIZE);
+		break;
+	default:
+		*start = edge64(r);
+		*last = edge64(r);
+	}
+}
+
+/* Read, and write if asked, a byte of each page (16 at most). */
+static int vd_touch(struct thread *t, uint8_t *p, size_t len, bool wr)
+{
+	return GUARDED(t, {
+		size_t off;
+
+		for (off = 0; off < len && off < 16 * PAGE; off += PAGE) {
+			uint8_t b = __atomic_load_n(&p[off], __ATOMIC_RELAXED);
+
+			if (wr)
+				__atomic_store_n(&p[off], b ^ rnd(&t->r),
+						 __ATOMIC_RELAXED);
+		}
+	});
+}
+
+/* vd.map: VDUSE_IOTLB_GET_FD on a range, and what it gives mapped, touched. */
+static void op_vd_map(struct thread *t, struct vd *v)
+{
+	struct rng *r = &t->r;
+	struct vduse_iotlb_entry e = { 0 };
+	bool wr = chance(r, 60);
+	uint64_t len, off;
+	int fd, prot, err;
+	void *p;
+
+	vd_range(r, &e.start, &e.last);
+	op_begin(t, C_VD, "map %.40s fd=%d [%llx,%llx]", v->name, v->fd,
+		 (unsigned long long)e.start, (unsigned long long)e.last);
+	fd = sys(ioctl(v->fd, VDUSE_IOTLB_GET_FD, &e));
+	if (fd < 0) {
+		res(t, fd);
+		return;
+	}
+	len = e.last - e.start < 4 * PAGE ? ((e.last - e.start) | (PAGE - 1)) + 1 :
+	      4 * PAGE;
+	if (chance(r, 20))
+		len = chance(r, 50) ? PAGE * (1 + below(r, 64)) : edge64(r);
+	off = e.offset & ~(PAGE - 1);
+	if (chance(r, 10))
+		off = chance(r, 50) ? off + PAGE * (1 + below(r, 16)) : edge64(r);
+	prot = e.perm & VDUSE_ACCESS_WO ? PROT_READ | PROT_WRITE : PROT_READ;
+	if (chance(r, 10))
+		prot = below(r, 8);	/* none, exec, write where read-only */
+	op_more(t, " = fd%d [%llx,%llx]@%llx/p%u mmap %llx@%llx/%d", fd,
+		(unsigned long long)e.start, (unsigned long long)e.last,
+		(unsigned long long)e.offset, e.perm, (unsigned long long)len,
+		(unsigned long long)off, prot);
+	p = mmap(NULL, len, prot, chance(r, 90) ? MAP_SHARED : MAP_PRIVATE,
+		 fd, off);
+	err = p == MAP_FAILED ? -errno : 0;
+	/* the mapping outlives the fd, or not */
+	if (chance(r, 30))
+		close_fd(&fd);
+	if (!err) {
+		err = vd_touch(t, p, len, wr && (prot & PROT_WRITE));
+		munmap(p, len);
+	}
+	close_fd(&fd);
+	res(t, err);
+}
+
+/* vd.iotlb: VDUSE_IOTLB_GET_INFO, REG_UMEM and DEREG_UMEM. */
+static void op_vd_iotlb(struct thread *t, struct vd *v)
+{
+	struct rng *r = &t->r;
+	struct vduse_iova_info info = { 0 };
+	struct vduse_iova_umem u = { 0 };
+	bool reg = chance(r, 60);
+
+	if (chance(r, 40)) {
+		vd_range(r, &info.start, &info.last);
+		if (chance(r, 5))
+			info.reserved[below(r, ARRAY_SIZE(info.reserved))] = 1;
+		op_begin(t, C_VD, "GET_INFO %.40s [%llx,%llx]", v->name,
+			 (unsigned long long)info.start,
+			 (unsigned long long)info.last);
+		if (!res(t, sys(ioctl(v->fd, VDUSE_IOTLB_GET_INFO, &info))))
+			op_more(t, " [%llx,%llx] cap=%llx",
+				(unsigned long long)info.start,
+				(unsigned long long)info.last,
+				(unsigned long long)info.capability);
+		return;
+	}
+	/*
+	 * All of the bounce window (the only size it takes), or not. Of our
+	 * memory, only t->umem and t->shm come with a size it takes: a driver
+	 * in the kernel would bounce into it.
+	 */
+	u.size = chance(r, 70) ? VD_BOUNCE : chance(r, 50) ? 2 * VD_BOUNCE :
+		 edge64(r);
+	u.iova = chance(r, 80) ? 0 : edge64(r);
+	switch (below(r, 8)) {
+	case 0:
+		u.uaddr = (uintptr_t)t->umem + 1 + below(r, PAGE - 1);
+		break;
+	case 1:		/* 64 KiB, then the hole */
+		u.uaddr = (uintptr_t)t->cfg;
+		break;
+	case 2:		/* a shared memfd, 1 MiB */
+		u.uaddr = (uintptr_t)t->shm;
+		break;
+	case 3:
+		u.uaddr = edge64(r) & ~(PAGE - 1);
+		break;
+	default:
+		u.uaddr = (uintptr_t)t->umem;
+	}
+	if (chance(r, 5))
+		u.reserved[below(r, ARRAY_SIZE(u.reserved))] = 1;
+	op_begin(t, C_VD, "%sREG_UMEM %.40s iova=%llx size=%llx uaddr=%llx",
+		 reg ? "" : "DE", v->name, (unsigned long long)u.iova,
+		 (unsigned long long)u.size, (unsigned long long)u.uaddr);
+	res(t, sys(ioctl(v->fd, reg ? VDUSE_IOTLB_REG_UMEM :
+			 VDUSE_IOTLB_DEREG_UMEM, &u)));
+}
+
+/* vd.irq: queue and config interrupts and config changes, in bursts. */
+static void op_vd_irq(struct thread *t, struct vd *v)
+{
+	struct rng *r = &t->r;
+	struct vduse_config_data *d = (struct vduse_config_data *)t->cfg;
+	unsigned int n = chance(r, 70) ? 1 : 2 + below(r, 31), i, ok = 0;
+	uint32_t idx;
+	int err = 0, e;
+
+	op_begin(t, C_VD, "irq %.40s fd=%d n=%u", v->name, v->fd, n);
+	for (i = 0; i < n; i++) {
+		switch (below(r, 4)) {
+		case 0:
+		case 1:
+			idx = chance(r, 80) ? below(r, v->nvqs ? v->nvqs : 1) :
+			      chance(r, 50) ? v->nvqs : edge64(r);
+			e = sys(ioctl(v->fd, VDUSE_VQ_INJECT_IRQ, &idx));
+			break;
+		case 2:
+			e = sys(ioctl(v->fd, VDUSE_DEV_INJECT_CONFIG_IRQ));
+			break;
+		default:	/* past the end, overflowing, empty */
+			d->offset = chance(r, 70) ? below(r, v->cfgsize + 1) : edge64(r);
+			d->length = chance(r, 70) ? below(r, v->cfgsize + 8) : edge64(r);
+			rand_bytes(r, d->buffer, 256);
+			e = sys(ioctl(v->fd, VDUSE_DEV_SET_CONFIG, d));
+			if (n == 1)
+				op_more(t, " config %u+%u", d->offset, d->length);
+		}
+		ok += !e;
+		err = err ?: e;
+	}
+	op_more(t, " ok=%u", ok);
+	res(t, err);
+}
+
+/*
+ * Used entries with random ids and lengths, a used index to match or not;
+ * only among the first num entries, those the mapping holds.
+ */
+static int vd_scribble(struct thread *t, struct vring_used *u, uint32_t num)
+{
+	struct rng *r = &t->r;
+	uint16_t n = 1 + below(r, 4);
+
+	return GUARDED(t, {
+		uint16_t k;
+
+		for (k = 0; num && k < n; k++) {
+			uint32_t i = (u->idx + k) % num;
+
+			u->ring[i].id = chance(r, 50) ? below(r, num + 1) : rnd(r);
+			u->ring[i].len = chance(r, 50) ? below(r, PAGE) : rnd(r);
+		}
+		u->idx = chance(r, 80) ? u->idx + n : rnd(r);
+	});
+}
+
+/*
+ * vd.rings: garbage in the used ring a driver set up, found as a daemon
+ * finds it (VDUSE_VQ_GET_INFO, VDUSE_IOTLB_GET_FD), then its interrupt.
+ */
+static void op_vd_rings(struct thread *t, struct vd *v)
+{
+	struct rng *r = &t->r;
+	struct vduse_vq_info info = {
+		.index = below(r, v->nvqs ? (v->nvqs < NVQ ? v->nvqs : NVQ) : 1),
+	};
+	struct vduse_iotlb_entry e = { 0 };
+	uint64_t at, fo, in, len;
+	uint32_t idx = info.index, num;
+	int fd, err;
+	uint8_t *p;
+
+	op_begin(t, C_VD, "rings %.40s fd=%d idx=%u", v->name, v->fd, idx);
+	if (res(t, sys(ioctl(v->fd, VDUSE_VQ_GET_INFO, &info))))
+		return;
+	op_more(t, " num=%u used=%llx ready=%u", info.num,
+		(unsigned long long)info.device_addr, info.ready);
+	if (!info.ready && chance(r, 80)) {
+		res(t, -EAGAIN);
+		return;
+	}
+	e.start = info.device_addr;
+	e.last = info.device_addr + 6 + 8ULL * info.num - 1;
+	fd = sys(ioctl(v->fd, VDUSE_IOTLB_GET_FD, &e));
+	if (fd < 0) {
+		res(t, fd);
+		return;
+	}
+	/* the first byte of the ring that is mapped, as a file offset */
+	at = e.start > info.device_addr ? e.start : info.device_addr;
+	fo = e.offset + (at - e.start);
+	in = fo & (PAGE - 1);
+	len = (in + 6 + 8ULL * info.num + PAGE - 1) & ~(PAGE - 1);
+	if (len > 16 * PAGE)
+		len = 16 * PAGE;
+	/* a wild write would land in the fuzzer's own memory */
+	num = (len - in - 4) / 8 < info.num ? (len - in - 4) / 8 : info.num;
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, fo - in);
+	err = p == MAP_FAILED ? -errno : 0;
+	close(fd);
+	if (!err) {
+		err = vd_scribble(t, (struct vring_used *)(p + in), num);
+		munmap(p, len);
+	}
+	res(t, err ?: sys(ioctl(v->fd, VDUSE_VQ_INJECT_IRQ, &idx)));
+}
+
+/*
+ * vd.destroy: DESTROY_DEV (EBUSY while attached or open); or detach, close
+ * and destroy, for a fresh device next; or a name that is nobody's.
+ */
+static void op_vd_destroy(struct thread *t, struct vd *v)
+{
+	struct rng *r = &t->r;
+	char name[VDUSE_NAME_MAX];
+	int ctl, err;
+
+	switch (below(r, 4)) {
+	case 0:
+		/* rand_name() never makes "fz<n>-<n>", another worker's */
+		rand_name(r, name, sizeof(name));
+		op_begin(t, C_VD, "destroy %.40s (nobody's)", name);
+		break;
+	case 1:
+		op_begin(t, C_VD, "recycle %.40s", v->name);
+		res(t, vd_teardown(t, v, 0));
+		return;
+	default:
+		snprintf(name, sizeof(name), "%s", v->name);
+		op_begin(t, C_VD, "destroy %.40s", name);
+	}
+	ctl = vd_ctl();
+	if (res(t, ctl < 0 ? ctl : 0))
+		return;
+	err = res(t, vd_destroy(ctl, name));
+	close(ctl);
+	if (!err && !strcmp(name, v->name))
+		vd_forget(v);
+}
+
 /* ---- the workers -------------------------------------------------------- */
 
 static void op_nl(struct thread *t)
@@ -3013,6 +3715,42 @@ static void op_vh(struct thread *t)
 		op_vh_close(t, s);
 }
 
+typedef void (*vd_fn)(struct thread *, struct vd *);
+
+static const struct {
+	vd_fn fn;
+	unsigned int weight;
+} vd_ops[] = {
+	{ op_vd_create, 2 }, { op_vd_open, 6 }, { op_vd_setup, 10 },
+	{ op_vd_attach, 9 }, { op_vd_serve, 24 }, { op_vd_map, 8 },
+	{ op_vd_iotlb, 8 }, { op_vd_irq, 8 }, { op_vd_rings, 8 },
+	{ op_vd_destroy, 4 },
+};
+
+static void op_vd(struct thread *t)
+{
+	struct vd *v = &t->vd[below(&t->r, NVD)];
+	unsigned int total = 0, p, i;
+
+	if (!v->name[0]) {
+		op_vd_create(t, v);
+		return;
+	}
+	if (v->fd < 0 && chance(&t->r, 70)) {
+		op_vd_open(t, v);
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(vd_ops); i++)
+		total += vd_ops[i].weight;
+	p = below(&t->r, total);
+	for (i = 0; i < ARRAY_SIZE(vd_ops); i++) {
+		if (p < vd_ops[i].weight)
+			break;
+		p -= vd_ops[i].weight;
+	}
+	vd_ops[i].fn(t, v);
+}
+
 /* Operations are counted as op_begin() starts them, every thread's. */
 static bool budget_left(void)
 {
@@ -3039,7 +3777,9 @@ static void *worker(void *arg)
 			usleep(20000 + below(&t->r, 200000));
 			continue;
 		}
-		if (chance(&t->r, 30))
+		if (have_vduse && chance(&t->r, 12))
+			op_vd(t);
+		else if (chance(&t->r, 30))
 			op_nl(t);
 		else
 			op_vh(t);
@@ -3047,6 +3787,7 @@ static void *worker(void *arg)
 	}
 	for (i = 0; i < NSLOT; i++)
 		slot_forget(&t->s[i]);
+	vd_cleanup(t, 5);
 	nl_close(t);
 	return NULL;
 }
@@ -3074,6 +3815,14 @@ static int thread_init(struct thread *t, int id, bool is_chaos)
 		s->mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
 			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (s->mem == MAP_FAILED)
+			return -errno;
+	}
+	for (i = 0; i < NVD; i++)
+		t->vd[i].fd = -1;
+	if (!is_chaos) {
+		t->umem = mmap(NULL, VD_BOUNCE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (t->umem == MAP_FAILED)
 			return -errno;
 	}
 	/* 64 KiB for ioctl arguments, then a hole a wrong length runs into */
@@ -3402,6 +4151,9 @@ int main(int argc, char **argv)
 	if (!*chaos)
 		thread_init(self, nthreads, true);
 	prepare(self);
+	have_vduse = !access(VDUSE_CTL, F_OK);
+	if (!have_vduse)
+		printf("vdpa_fuzz: no %s: no vd ops\n", VDUSE_CTL);
 	if (!*chaos)
 		memset(self, 0, sizeof(*self));
 	else
@@ -3415,6 +4167,11 @@ int main(int argc, char **argv)
 		pthread_create(&threads[i].tid, NULL, worker, &threads[i]);
 	for (i = 0; i < (unsigned int)nall; i++)
 		pthread_join(threads[i].tid, NULL);
+	/* VDUSE devices another worker's vhost-vdpa fd held: none now. */
+	for (i = 0; i < (unsigned int)nthreads; i++) {
+		vd_cleanup(&threads[i], 10);
+		nl_close(&threads[i]);
+	}
 	alarm(0);
 	kmsg_check();
 

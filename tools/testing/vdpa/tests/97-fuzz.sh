@@ -6,12 +6,16 @@
 # (doorbell pages) and C, every device bound to vhost_vdpa. Three workers
 # mix netlink requests (well-formed, mutated, random, interrupted dumps)
 # and vhost-vdpa calls (ioctls, IOTLB messages, rings run on garbage,
-# doorbells, eventfd swaps, close and reopen) while a fourth deletes and
-# creates devices, unbinds and binds them and unloads and loads the
-# parents and vhost_vdpa under them. Any errno is fine; the verdict is the
-# kernel log (init, and the fuzzer itself, watch it), the fuzzer neither
-# hanging nor dying, and afterwards: every device deletable, every module
-# unloadable, no page left pinned.
+# doorbells, eventfd swaps, close and reopen) and, with vduse, a hostile
+# VDUSE daemon (devices created with good and bad configs, attached to
+# vhost_vdpa, requests answered wrong, late or never, IOTLB files mapped
+# and touched, interrupt storms, garbage used rings) while a fourth
+# deletes and creates devices, unbinds and binds them and unloads and
+# loads the parents and vhost_vdpa under them. Any errno is fine; the
+# verdict is the kernel log (init, and the fuzzer itself, watch it), the
+# fuzzer neither hanging nor dying, and afterwards: every device
+# deletable, no VDUSE device left (the fuzzer destroys its own), every
+# module unloadable, no page left pinned.
 #
 # The seed is random and printed; VDPA_FUZZ_SEED pins it: in the VM's
 # environment, or in the host's when the image is made (make check
@@ -45,6 +49,7 @@ fi
 A=$(nic_bdf 1)
 C=$(nic_bdf 3)
 PARENTS="vdpa_sim_net vdpa_sim_blk vhost_vdpa"
+FUZZ_MODULES=vdpa_sim_net,vdpa_sim_blk,vp_vdpa,vhost_vdpa
 
 pins0=$(pins)
 
@@ -57,14 +62,19 @@ for bdf in $A $C; do
 	pci_bind "$bdf" vp_vdpa
 	PARENTS="$PARENTS vp_vdpa"
 done
+# The fuzzer is the daemon of its VDUSE devices. rmmod vduse fails while
+# one exists, which is only an errno to the chaos thread.
+if modinfo vduse >/dev/null 2>&1; then
+	load vduse
+	FUZZ_MODULES=$FUZZ_MODULES,vduse
+fi
 run vdpa mgmtdev show
 
 step "vdpa_fuzz, seed $SEED ($BUDGET)"
 # -p 8: a device on each management device and more on the simulators;
 # -c dum: device del/add, unbind/bind, module unload/load meanwhile.
 rc=0
-vdpa_fuzz -s "$SEED" $BUDGET -j 3 -c dum -p 8 \
-	-m vdpa_sim_net,vdpa_sim_blk,vp_vdpa,vhost_vdpa || rc=$?
+vdpa_fuzz -s "$SEED" $BUDGET -j 3 -c dum -p 8 -m "$FUZZ_MODULES" || rc=$?
 case $rc in
 0) ;;
 3) fail "vdpa_fuzz: an operation hung (seed $SEED; its last operations above)" ;;
@@ -81,6 +91,16 @@ for d in $(vdpa_devs); do
 	run vdpa dev del "$d"
 done
 expect_eq "$(vdpa_devs)" "" "vdpa devices left"
+# The fuzzer destroys its VDUSE devices; whatever it left goes, then fails.
+left=
+for v in /sys/class/vduse/*; do
+	n=${v##*/}
+	[ -e "$v" ] || continue
+	[ "$n" != control ] || continue
+	left="$left${left:+ }$n"
+	run vduse_tool destroy "$n"
+done
+expect_eq "$left" "" "VDUSE devices the fuzzer left"
 for bdf in $A $C; do
 	[ -e "/sys/bus/pci/devices/$bdf" ] || continue
 	pci_restore "$bdf"
