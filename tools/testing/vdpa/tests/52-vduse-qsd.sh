@@ -4,9 +4,9 @@
 # VDUSE with its real daemon: qemu-storage-daemon 7.2 exports a file as a
 # vduse-blk device, iproute2 attaches it to the vdpa bus, and the kernel's
 # virtio_blk (over virtio_vdpa, its buffers bounced through pages the
-# daemon maps) reads the file and writes it. What is written reads back
-# identical through the disk, and is in the file; fio's random writes
-# verify.
+# daemon maps) reads the file and writes it. A flush reaches the file;
+# what is written reads back identical through the disk, and is in the
+# file; fio's random writes verify.
 #
 # Then the order an operator tears down in: detach, stop the daemon (it
 # destroys its device), unload.
@@ -27,10 +27,14 @@ qsd_gone() { ! kill -0 "$qsd_pid"; }
 step "qemu-storage-daemon exports a file as a VDUSE block device"
 load vduse virtio_vdpa virtio_blk
 dd if=/dev/urandom of="$IMG" bs=1M count=$MIB 2>/dev/null
-# libvduse keeps its reconnect log in TMPDIR.
+# libvduse keeps its reconnect log in TMPDIR. Between the export and the
+# file, blkdebug fails the first flush that reaches it on its way to the
+# file (and nothing else): the proof that a flush gets there.
 TMPDIR=$WORK qemu-storage-daemon \
 	--blockdev "driver=file,node-name=file0,filename=$IMG" \
-	--export "type=vduse-blk,id=exp0,node-name=file0,name=$NAME,writable=on" \
+	--blockdev "driver=blkdebug,node-name=dbg0,image=file0,inject-error.0.event=flush_to_disk,inject-error.0.errno=5,inject-error.0.once=on" \
+	--blockdev "driver=raw,node-name=raw0,file=dbg0" \
+	--export "type=vduse-blk,id=exp0,node-name=raw0,name=$NAME,writable=on" \
 	>qsd.out 2>&1 &
 qsd_pid=$!
 wait_for 20 test -c "/dev/vduse/$NAME" ||
@@ -46,6 +50,16 @@ wait_for 20 blkdev || fail "no block device on $NAME"
 disk=/dev/$(blkdev)
 expect_eq "$(cat "/sys/block/${disk#/dev/}/size")" $((MIB * 2048)) \
 	"the disk's size in sectors"
+
+step "a flush reaches the daemon's file"
+# The first fsync fails with the error blkdebug injected at the file; the
+# next one goes through.
+kmsg_allow "I/O error, dev ${disk#/dev/}, .*FLUSH"
+dd if=/dev/urandom of=flushed bs=4k count=1 2>/dev/null
+try dd if=flushed of="$disk" bs=4k seek=1000 oflag=direct conv=fsync
+[ "$RC" -ne 0 ] || fail "the first flush did not reach the file (blkdebug did not fail it)"
+expect_out "Input/output error"
+run dd if=flushed of="$disk" bs=4k seek=1000 oflag=direct conv=fsync
 
 step "the disk reads the file"
 dd if="$disk" of=head.disk bs=1M count=4 iflag=direct 2>/dev/null ||
