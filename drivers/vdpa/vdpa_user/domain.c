@@ -216,6 +216,22 @@ void vduse_domain_destroy(struct vduse_domain *domain)
 }
 EXPORT_SYMBOL_IF_KUNIT(vduse_domain_destroy);
 
+void *vduse_domain_coherent_va(struct vduse_domain *domain, u64 iova,
+			       u64 size)
+{
+	struct vduse_coherent *coh;
+	unsigned long flags;
+	void *va = NULL;
+
+	spin_lock_irqsave(&domain->coh_lock, flags);
+	coh = vduse_coherent_first_after(domain, iova);
+	if (coh && coh->iova <= iova && size <= coh->size &&
+	    iova - coh->iova <= coh->size - size)
+		va = coh->vaddr + (iova - coh->iova);
+	spin_unlock_irqrestore(&domain->coh_lock, flags);
+	return va;
+}
+
 void vduse_domain_revoke(struct vduse_domain *domain)
 {
 	WRITE_ONCE(domain->revoked, true);

@@ -7,10 +7,14 @@
  * daemon killed with requests in flight would hang the disk and
  * "vdpa dev del" for ever. So the kernel keeps its own count of the heads
  * the driver has in flight on every split ring in the device's domain,
- * from the avail and used rings, each time it sees a kick or an interrupt
- * (the driver cannot reuse more than a ring's worth of heads between two
- * of those). When the device breaks (a request unanswered, or no daemon
- * for msg_timeout seconds while a driver runs), the kernel revokes the
+ * from the avail and used rings, before every interrupt's callback: a
+ * driver in the kernel reaps used buffers in that callback only, so
+ * until the next one it cannot make more than a ring's worth of heads
+ * available, and no entry the count has not read yet is overwritten (a
+ * window larger than the ring is reported).
+ *
+ * When the device breaks (a request unanswered, or no daemon for
+ * msg_timeout seconds while a driver runs), the kernel revokes the
  * daemon's mappings and completes what is in flight, and everything
  * made available afterwards, with VIRTIO_BLK_S_IOERR: the block layer
  * sees I/O errors and the device can be reset and deleted.
@@ -18,9 +22,10 @@
  * Other device types are only broken: virtio_net never waits for its
  * buffers, and completing them would feed it empty frames for ever.
  *
- * Everything here runs under the queue's @kick_lock, in any context: ring
- * memory is reached a page at a time through the domain, with a page
- * reference, so a ring freed by its driver is never written.
+ * Everything here runs under the queue's @kick_lock, in any context. The
+ * rings are coherent memory the driver keeps while the queue is enabled;
+ * descriptors and buffers, which the daemon may have pointed anywhere,
+ * are reached a page at a time through the domain.
  */
 
 #include <linux/highmem.h>
@@ -82,21 +87,14 @@ static bool vduse_iova_rw(struct vduse_domain *domain, u64 iova, void *buf,
 	return true;
 }
 
-static bool vduse_read16(struct vduse_domain *domain, u64 iova, u16 *val)
+static u16 vduse_ring16(const void *area, u64 off)
 {
-	__le16 v;
-
-	if (!vduse_iova_rw(domain, iova, &v, sizeof(v), false))
-		return false;
-	*val = le16_to_cpu(v);
-	return true;
+	return le16_to_cpu(READ_ONCE(*(const __le16 *)(area + off)));
 }
 
-static bool vduse_write16(struct vduse_domain *domain, u64 iova, u16 val)
+static void vduse_set_ring16(void *area, u64 off, u16 val)
 {
-	__le16 v = cpu_to_le16(val);
-
-	return vduse_iova_rw(domain, iova, &v, sizeof(v), true);
+	WRITE_ONCE(*(__le16 *)(area + off), cpu_to_le16(val));
 }
 
 static void vduse_track_lost(struct vduse_vq *vq, const char *why)
@@ -111,17 +109,16 @@ static void vduse_track_lost(struct vduse_vq *vq, const char *why)
 /*
  * Account what the driver made available and the daemon used since the
  * last look. Counts, not bits: a head used and made available again in
- * one window nets out whatever the order the two rings are read in.
+ * one window nets out whatever the order the two rings are read in. It
+ * runs on every kick and interrupt, so it only reads the new entries.
  */
-static void vduse_track_scan_locked(struct vduse_vq *vq,
-				    struct vduse_domain *domain)
+static void vduse_track_scan_locked(struct vduse_vq *vq)
 {
 	u16 idx, head, n, i;
-	__le32 id;
+	u32 id;
 
 	lockdep_assert_held(&vq->kick_lock);
-	if (!vduse_read16(domain, vq->driver_addr + AVAIL_IDX, &idx))
-		return;
+	idx = vduse_ring16(vq->avail_va, AVAIL_IDX);
 	/* The entries are read after the index that published them. */
 	smp_rmb();
 	n = idx - vq->seen_avail;
@@ -130,17 +127,15 @@ static void vduse_track_scan_locked(struct vduse_vq *vq,
 		n = 0;
 	}
 	for (i = 0; i < n; i++) {
-		u16 pos = (vq->seen_avail + i) % vq->num;
-
-		if (!vduse_read16(domain, vq->driver_addr + AVAIL_RING(pos), &head))
-			return;
+		head = vduse_ring16(vq->avail_va,
+				    AVAIL_RING((u16)(vq->seen_avail + i) % vq->num));
 		if (head < vq->num && vq->inflight[head] < U8_MAX)
 			vq->inflight[head]++;
 	}
 	vq->seen_avail = idx;
 
-	if (!vduse_read16(domain, vq->device_addr + USED_IDX, &idx))
-		return;
+	idx = vduse_ring16(vq->used_va, USED_IDX);
+	/* As above: the daemon published the entries with the index. */
 	smp_rmb();
 	n = idx - vq->seen_used;
 	if (n > vq->num) {
@@ -148,40 +143,28 @@ static void vduse_track_scan_locked(struct vduse_vq *vq,
 		n = 0;
 	}
 	for (i = 0; i < n; i++) {
-		u16 pos = (vq->seen_used + i) % vq->num;
-
-		if (!vduse_iova_rw(domain, vq->device_addr + USED_RING(pos),
-				   &id, sizeof(id), false))
-			return;
-		head = min_t(u32, le32_to_cpu(id), U16_MAX);
+		id = le32_to_cpu(READ_ONCE(*(__le32 *)(vq->used_va +
+			USED_RING((u16)(vq->seen_used + i) % vq->num))));
 		/* A daemon's garbage is the driver's to find, not ours. */
-		if (head < vq->num && vq->inflight[head])
-			vq->inflight[head]--;
+		if (id < vq->num && vq->inflight[id])
+			vq->inflight[id]--;
 	}
 	vq->seen_used = idx;
-
-	for (i = 0; i < vq->num; i++) {
-		if (vq->inflight[i] > 1) {
-			vduse_track_lost(vq, "a head in flight twice");
-			vq->inflight[i] = 1;
-		}
-	}
 }
 
 /**
- * vduse_track_scan - a kick or an interrupt: account the rings
+ * vduse_track_scan - an interrupt is due: account the rings
  * @vq: the queue
  *
  * Context: any; takes @vq->kick_lock.
  */
 void vduse_track_scan(struct vduse_vq *vq)
 {
-	struct vduse_domain *domain = vq->dev->domain;
 	unsigned long flags;
 
 	spin_lock_irqsave(&vq->kick_lock, flags);
 	if (vq->inflight)
-		vduse_track_scan_locked(vq, domain);
+		vduse_track_scan_locked(vq);
 	spin_unlock_irqrestore(&vq->kick_lock, flags);
 }
 
@@ -189,8 +172,11 @@ void vduse_track_scan(struct vduse_vq *vq)
  * vduse_track_start - the driver started the device: count its requests
  * @dev: the device
  *
- * Only split rings a driver in the kernel placed in the domain are
- * counted; vhost-vdpa's rings are its owner's, who waits on its own.
+ * Only split rings a driver in the kernel placed in coherent memory of the
+ * domain are counted; vhost-vdpa's rings are its owner's, who waits on
+ * its own. The rings are read through their kernel addresses: a driver
+ * frees a ring only after it disabled the queue or reset the device, and
+ * either stops the count first.
  */
 void vduse_track_start(struct vduse_dev *dev)
 {
@@ -203,12 +189,17 @@ void vduse_track_start(struct vduse_dev *dev)
 		return;
 	for (i = 0; i < dev->nvqs; i++) {
 		struct vduse_vq *vq = &dev->vqs[i];
-		u16 used;
+		void *avail, *used;
 		u8 *counts;
 
 		/* Split rings are a power of two long (virtio 1.2, 2.7). */
-		if (!READ_ONCE(vq->ready) || !is_power_of_2(vq->num) ||
-		    !vduse_read16(domain, vq->device_addr + USED_IDX, &used))
+		if (!READ_ONCE(vq->ready) || !is_power_of_2(vq->num))
+			continue;
+		avail = vduse_domain_coherent_va(domain, vq->driver_addr,
+						 AVAIL_RING(vq->num) + 2);
+		used = vduse_domain_coherent_va(domain, vq->device_addr,
+						USED_AVAIL_EVENT(vq->num) + 2);
+		if (!avail || !used)
 			continue;
 		counts = kcalloc(vq->num, sizeof(*counts), GFP_KERNEL);
 		if (!counts)
@@ -217,11 +208,13 @@ void vduse_track_start(struct vduse_dev *dev)
 		if (!vq->inflight && vq->ready) {
 			vq->inflight = counts;
 			counts = NULL;
+			vq->avail_va = avail;
+			vq->used_va = used;
 			/* Nothing was used yet: all made available is in flight. */
-			vq->seen_avail = used;
-			vq->seen_used = used;
+			vq->seen_used = vduse_ring16(used, USED_IDX);
+			vq->seen_avail = vq->seen_used;
 			vq->track_lost = false;
-			vduse_track_scan_locked(vq, domain);
+			vduse_track_scan_locked(vq);
 		}
 		spin_unlock_irq(&vq->kick_lock);
 		kfree(counts);
@@ -293,9 +286,8 @@ static bool vduse_fail_inflight_locked(struct vduse_vq *vq,
 	struct vduse_desc last;
 	u16 used, head, done = 0;
 
-	vduse_track_scan_locked(vq, domain);
-	if (!vduse_read16(domain, vq->device_addr + USED_IDX, &used))
-		return false;
+	vduse_track_scan_locked(vq);
+	used = vduse_ring16(vq->used_va, USED_IDX);
 	for (head = 0; head < vq->num; head++) {
 		if (!vq->inflight[head])
 			continue;
@@ -306,31 +298,28 @@ static bool vduse_fail_inflight_locked(struct vduse_vq *vq,
 				      &status, 1, true);
 		elem.id = cpu_to_le32(head);
 		elem.len = cpu_to_le32(1);
-		if (!vduse_iova_rw(domain, vq->device_addr +
-				   USED_RING((u16)(used + done) % vq->num),
-				   &elem, sizeof(elem), true))
-			break;
+		memcpy(vq->used_va + USED_RING((u16)(used + done) % vq->num),
+		       &elem, sizeof(elem));
 		vq->inflight[head] = 0;
 		done++;
 	}
 	/* Entries before the index that publishes them. */
 	smp_wmb();
 	used += done;
-	vduse_write16(domain, vq->device_addr + USED_IDX, used);
+	vduse_set_ring16(vq->used_va, USED_IDX, used);
 	vq->seen_used = used;
-	vduse_write16(domain, vq->device_addr, 0);	/* no VRING_USED_F_NO_NOTIFY */
+	vduse_set_ring16(vq->used_va, 0, 0);	/* no VRING_USED_F_NO_NOTIFY */
 	if (READ_ONCE(vq->dev->driver_features) & BIT_ULL(VIRTIO_RING_F_EVENT_IDX))
-		vduse_write16(domain, vq->device_addr + USED_AVAIL_EVENT(vq->num),
-			      vq->seen_avail);
+		vduse_set_ring16(vq->used_va, USED_AVAIL_EVENT(vq->num),
+				 vq->seen_avail);
 	return done != 0;
 }
 
 /**
- * vduse_track_kick_locked - the driver kicked a queue
+ * vduse_track_kick_locked - a kick on a device the kernel took over
  * @vq: the queue
  *
- * Accounts the rings; on a device the kernel answers for, fails what the
- * kick made available instead.
+ * Fails what the kick made available (block devices).
  *
  * Context: any, with @vq->kick_lock held.
  * Return: true if an interrupt is due (the kernel completed requests).
@@ -340,13 +329,7 @@ bool vduse_track_kick_locked(struct vduse_vq *vq)
 	struct vduse_dev *dev = vq->dev;
 
 	lockdep_assert_held(&vq->kick_lock);
-	if (!vq->inflight)
-		return false;
-	if (!READ_ONCE(dev->taken_over)) {
-		vduse_track_scan_locked(vq, dev->domain);
-		return false;
-	}
-	return dev->device_id == VIRTIO_ID_BLOCK &&
+	return vq->inflight && dev->device_id == VIRTIO_ID_BLOCK &&
 	       vduse_fail_inflight_locked(vq, dev->domain);
 }
 

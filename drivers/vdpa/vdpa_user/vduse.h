@@ -66,6 +66,8 @@ struct vduse_domain;
  * @inflight: per head, whether the driver has it in flight (0 or 1), for
  *	a split ring a driver in the kernel placed in the domain; NULL when
  *	not counted (takeover.c). Under @kick_lock, as are the three below.
+ * @avail_va: kernel address of the counted ring's driver area
+ * @used_va: kernel address of its device area
  * @seen_avail: avail index accounted so far
  * @seen_used: used index accounted so far
  * @track_lost: the count is known to be wrong (a ring moved too far)
@@ -92,6 +94,8 @@ struct vduse_vq {
 	int irq_cpu;
 
 	u8 *inflight;
+	void *avail_va;
+	void *used_va;
 	u16 seen_avail;
 	u16 seen_used;
 	bool track_lost;
@@ -355,6 +359,19 @@ int vduse_domain_reg_umem(struct vduse_domain *domain, u64 uaddr);
  * Return: 0, or -ENOENT if nothing is registered.
  */
 int vduse_domain_dereg_umem(struct vduse_domain *domain);
+
+/**
+ * vduse_domain_coherent_va - kernel address of a coherent allocation's range
+ * @domain: the domain
+ * @iova: first IOVA of the range
+ * @size: its size
+ *
+ * Return: the kernel address of @iova if [@iova, @iova + @size) lies in one
+ * coherent allocation, else NULL. It is valid until the driver frees the
+ * allocation.
+ */
+void *vduse_domain_coherent_va(struct vduse_domain *domain, u64 iova,
+			       u64 size);
 
 /**
  * vduse_domain_revoke - the daemon may no longer map the domain

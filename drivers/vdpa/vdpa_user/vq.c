@@ -38,13 +38,13 @@ static void vduse_vq_irq_work(struct work_struct *work)
 {
 	struct vduse_vq *vq = container_of(work, struct vduse_vq, irq_work);
 
+	/* Before the driver reaps: see takeover.c. */
+	vduse_track_scan(vq);
 	spin_lock_bh(&vq->irq_lock);
 	/* A disabled queue has nothing to say, whatever its callback. */
 	if (vq->cb.callback && READ_ONCE(vq->ready))
 		vq->cb.callback(vq->cb.private);
 	spin_unlock_bh(&vq->irq_lock);
-	/* What the driver reaped and made available again in its handler. */
-	vduse_track_scan(vq);
 }
 
 /**
@@ -81,7 +81,6 @@ void vduse_vq_kick(struct vduse_vq *vq)
 	if (vq->ready && READ_ONCE(vq->dev->taken_over)) {
 		irq = vduse_track_kick_locked(vq);
 	} else if (vq->ready) {
-		vduse_track_kick_locked(vq);
 		ctx = rcu_dereference_protected(vq->kick,
 						lockdep_is_held(&vq->kick_lock));
 		if (!ctx)
@@ -205,7 +204,6 @@ int vduse_vq_inject_irq(struct vduse_vq *vq)
 
 	if (!(READ_ONCE(dev->status) & VIRTIO_CONFIG_S_DRIVER_OK))
 		return -EINVAL;
-	vduse_track_scan(vq);
 	vduse_vq_irq(vq);
 	return 0;
 }

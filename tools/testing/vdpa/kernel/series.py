@@ -191,7 +191,7 @@ into pages the daemon maps.
 Unlike upstream, a daemon that dies for good does not hang the kernel:
 virtio_blk waits for every request it made available, removal included.
 The kernel follows each split ring a kernel driver placed in the domain
-(at every kick and interrupt) and, when no daemon came back within
+(before every interrupt) and, when no daemon came back within
 msg_timeout or a request timed out, takes the device over: it revokes the
 daemon's mappings and completes what is in flight, and all later
 requests, with VIRTIO_BLK_S_IOERR.
