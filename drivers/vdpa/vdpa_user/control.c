@@ -129,12 +129,10 @@ static bool vduse_config_ok(const struct vduse_dev_config *cfg)
 static void vduse_dev_release(struct device *d)
 {
 	struct vduse_dev *dev = to_vduse_dev(d);
-	u32 i;
 
 	vduse_takeover_exit(dev);
 	/* Kick eventfds the daemon left, work it may have queued. */
-	for (i = 0; i < dev->nvqs; i++)
-		vduse_vq_reset(&dev->vqs[i]);
+	vduse_vqs_reset(dev);
 	vduse_config_reset(dev);
 	vduse_umap_clear(dev);
 	if (dev->domain)

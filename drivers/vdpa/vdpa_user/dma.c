@@ -251,28 +251,31 @@ static int vduse_dma_map_sg(struct device *dev, struct scatterlist *sgl,
 	return nents;
 }
 
-static void vduse_dma_sync_sg_for_cpu(struct device *dev,
-				      struct scatterlist *sgl, int nents,
-				      enum dma_data_direction dir)
+static void bounce_sync_sg(struct device *dev, struct scatterlist *sgl,
+			   int nents, bool to_device)
 {
+	struct vduse_domain *domain = dev_domain(dev);
 	struct scatterlist *sg;
 	int i;
 
 	for_each_sg(sgl, sg, nents, i)
-		vduse_dma_sync_single_for_cpu(dev, sg_dma_address(sg),
-					      sg_dma_len(sg), dir);
+		bounce_sync(domain, sg_dma_address(sg), sg_dma_len(sg), to_device);
+}
+
+static void vduse_dma_sync_sg_for_cpu(struct device *dev,
+				      struct scatterlist *sgl, int nents,
+				      enum dma_data_direction dir)
+{
+	if (copies_to_cpu(dir))
+		bounce_sync_sg(dev, sgl, nents, false);
 }
 
 static void vduse_dma_sync_sg_for_device(struct device *dev,
 					 struct scatterlist *sgl, int nents,
 					 enum dma_data_direction dir)
 {
-	struct scatterlist *sg;
-	int i;
-
-	for_each_sg(sgl, sg, nents, i)
-		vduse_dma_sync_single_for_device(dev, sg_dma_address(sg),
-						 sg_dma_len(sg), dir);
+	if (copies_to_device(dir))
+		bounce_sync_sg(dev, sgl, nents, true);
 }
 
 /*

@@ -207,13 +207,11 @@ static int vduse_vdpa_reset(struct vdpa_device *vdpa)
 {
 	struct vduse_dev *dev = vdpa_to_vduse(vdpa);
 	int err = vduse_msg_set_status(dev, 0);
-	u32 i;
 
 	WRITE_ONCE(dev->status, 0);
 	WRITE_ONCE(dev->driver_features, 0);
 	vduse_config_reset(dev);
-	for (i = 0; i < dev->nvqs; i++)
-		vduse_vq_reset(&dev->vqs[i]);
+	vduse_vqs_reset(dev);
 	spin_lock(&dev->config_lock);
 	dev->generation++;
 	spin_unlock(&dev->config_lock);

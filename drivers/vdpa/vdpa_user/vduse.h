@@ -58,6 +58,8 @@ struct vduse_domain;
  * @kicked: a kick came while @kick was NULL; signalled when one is set
  * @kick_work: signals @kick from a context where eventfd_signal() may not
  *	run (inside another eventfd's wakeup)
+ * @kick_retired: during a reset, the eventfd taken away, put after a
+ *	grace period
  * @irq_lock: guards @cb (BH-safe); held while the callback runs, so a
  *	replaced callback is never called after its replacement returns
  * @cb: the bus driver's used-buffer notification
@@ -87,6 +89,7 @@ struct vduse_vq {
 	struct eventfd_ctx __rcu *kick;
 	bool kicked;
 	struct work_struct kick_work;
+	struct eventfd_ctx *kick_retired;
 
 	spinlock_t irq_lock;		/* @cb, held while it runs */
 	struct vdpa_callback cb;
@@ -241,7 +244,7 @@ void vduse_vq_set_ready(struct vduse_vq *vq, bool ready);
 void vduse_vq_set_cb(struct vduse_vq *vq, const struct vdpa_callback *cb);
 int vduse_vq_inject_irq(struct vduse_vq *vq);
 void vduse_vq_irq(struct vduse_vq *vq);
-void vduse_vq_reset(struct vduse_vq *vq);
+void vduse_vqs_reset(struct vduse_dev *dev);
 void vduse_set_config_cb(struct vduse_dev *dev,
 			 const struct vdpa_callback *cb);
 int vduse_inject_config_irq(struct vduse_dev *dev);

@@ -98,9 +98,13 @@ void vduse_vq_kick(struct vduse_vq *vq)
 	rcu_read_unlock();
 }
 
-/* Swap the kick eventfd; the old one is put once no signaller has it. */
-static void vduse_vq_swap_kick(struct vduse_vq *vq, struct eventfd_ctx *ctx,
-			       bool deliver_latched)
+/*
+ * Swap the kick eventfd. The old one may still be signalled until a grace
+ * period has passed: it is returned for the caller to put after one.
+ */
+static struct eventfd_ctx *vduse_vq_swap_kick(struct vduse_vq *vq,
+					      struct eventfd_ctx *ctx,
+					      bool deliver_latched)
 {
 	struct eventfd_ctx *old;
 	bool deliver;
@@ -114,12 +118,16 @@ static void vduse_vq_swap_kick(struct vduse_vq *vq, struct eventfd_ctx *ctx,
 	spin_unlock_irq(&vq->kick_lock);
 	if (deliver)
 		eventfd_signal(ctx);
-	if (old) {
-		synchronize_rcu();
-		/* A deferred signal may have it still. */
-		flush_work(&vq->kick_work);
-		eventfd_ctx_put(old);
-	}
+	return old;
+}
+
+/* After a grace period: no signaller, deferred ones included, has @old. */
+static void vduse_vq_put_kick(struct vduse_vq *vq, struct eventfd_ctx *old)
+{
+	if (!old)
+		return;
+	flush_work(&vq->kick_work);
+	eventfd_ctx_put(old);
 }
 
 /**
@@ -142,7 +150,11 @@ int vduse_vq_set_kickfd(struct vduse_vq *vq, int fd)
 		return 0;
 	}
 
-	vduse_vq_swap_kick(vq, ctx, true);
+	ctx = vduse_vq_swap_kick(vq, ctx, true);
+	if (ctx) {
+		synchronize_rcu();
+		vduse_vq_put_kick(vq, ctx);
+	}
 	return 0;
 }
 
@@ -230,26 +242,41 @@ void vduse_vq_irq(struct vduse_vq *vq)
 }
 
 /**
- * vduse_vq_reset - forget what the driver and the daemon set up
- * @vq: the queue
+ * vduse_vqs_reset - forget what the driver and the daemon set up
+ * @dev: the device
  *
- * Called by the device's reset; no callback runs once this returns.
+ * Called by the device's reset; no callback runs once this returns. The
+ * kick eventfds of all queues wait out one grace period together.
  */
-void vduse_vq_reset(struct vduse_vq *vq)
+void vduse_vqs_reset(struct vduse_dev *dev)
 {
 	struct vdpa_callback none = {};
+	bool retired = false;
+	u32 i;
 
-	vduse_vq_set_cb(vq, &none);
-	vduse_vq_set_ready(vq, false);
-	vduse_vq_swap_kick(vq, NULL, false);
-	cancel_work_sync(&vq->irq_work);
-	cancel_work_sync(&vq->kick_work);
+	for (i = 0; i < dev->nvqs; i++) {
+		struct vduse_vq *vq = &dev->vqs[i];
 
-	vq->num = 0;
-	vq->desc_addr = 0;
-	vq->driver_addr = 0;
-	vq->device_addr = 0;
-	memset(&vq->state, 0, sizeof(vq->state));
+		vduse_vq_set_cb(vq, &none);
+		vduse_vq_set_ready(vq, false);
+		vq->kick_retired = vduse_vq_swap_kick(vq, NULL, false);
+		retired |= !!vq->kick_retired;
+	}
+	if (retired)
+		synchronize_rcu();
+	for (i = 0; i < dev->nvqs; i++) {
+		struct vduse_vq *vq = &dev->vqs[i];
+
+		vduse_vq_put_kick(vq, vq->kick_retired);
+		vq->kick_retired = NULL;
+		cancel_work_sync(&vq->irq_work);
+		cancel_work_sync(&vq->kick_work);
+		vq->num = 0;
+		vq->desc_addr = 0;
+		vq->driver_addr = 0;
+		vq->device_addr = 0;
+		memset(&vq->state, 0, sizeof(vq->state));
+	}
 }
 
 static void vduse_config_work(struct work_struct *work)
