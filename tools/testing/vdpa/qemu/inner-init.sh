@@ -81,7 +81,8 @@ sed 's/^/INNER: ping.out /' /ping.out
 grep "$dev:" /proc/net/dev | tr -s ' ' | sed 's/^/INNER: netdev /'
 tq=/sys/class/net/$dev/queues/tx-0
 echo "INNER: carrier_changes $(cat "/sys/class/net/$dev/carrier_changes")"
-echo "INNER: tx-0 timeouts $(cat "$tq/tx_timeout" 2>/dev/null) tx_queue_len $(cat "/sys/class/net/$dev/tx_queue_len")"
+echo "INNER: tx-0 timeouts $(cat "$tq/tx_timeout" 2>/dev/null)" \
+	"tx_queue_len $(cat "/sys/class/net/$dev/tx_queue_len")"
 echo "INNER: rx_dropped $(cat "$stat/rx_dropped") rx_errors $(cat "$stat/rx_errors")"
 # The outer test reads the device's counters now, while the device runs.
 sleep 15

@@ -30,9 +30,11 @@ dd if=/dev/urandom of="$IMG" bs=1M count=$MIB 2>/dev/null
 # libvduse keeps its reconnect log in TMPDIR. Between the export and the
 # file, blkdebug fails the first flush that reaches it on its way to the
 # file (and nothing else): the proof that a flush gets there.
+FAIL_FLUSH=inject-error.0.event=flush_to_disk,inject-error.0.errno=5
+FAIL_FLUSH=$FAIL_FLUSH,inject-error.0.once=on
 TMPDIR=$WORK qemu-storage-daemon \
 	--blockdev "driver=file,node-name=file0,filename=$IMG" \
-	--blockdev "driver=blkdebug,node-name=dbg0,image=file0,inject-error.0.event=flush_to_disk,inject-error.0.errno=5,inject-error.0.once=on" \
+	--blockdev "driver=blkdebug,node-name=dbg0,image=file0,$FAIL_FLUSH" \
 	--blockdev "driver=raw,node-name=raw0,file=dbg0" \
 	--export "type=vduse-blk,id=exp0,node-name=raw0,name=$NAME,writable=on" \
 	>qsd.out 2>&1 &
