@@ -110,7 +110,7 @@ static void vduse_track_lost(struct vduse_vq *vq, const char *why)
  * Account what the driver made available and the daemon used since the
  * last look. Counts, not bits: a head used and made available again in
  * one window nets out whatever the order the two rings are read in. It
- * runs on every kick and interrupt, so it only reads the new entries.
+ * runs before every interrupt's callback, so it only reads new entries.
  */
 static void vduse_track_scan_locked(struct vduse_vq *vq)
 {
