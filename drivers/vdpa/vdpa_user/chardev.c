@@ -255,12 +255,11 @@ static int vduse_node_open(struct inode *inode, struct file *file)
 	else
 		dev->open = true;
 	mutex_unlock(&dev->lock);
-	if (!err)
-		vduse_takeover_disarm(dev);
 	if (err) {
 		put_device(&dev->dev);
 		return err;
 	}
+	vduse_takeover_disarm(dev);
 	file->private_data = dev;
 	return stream_open(inode, file);
 }

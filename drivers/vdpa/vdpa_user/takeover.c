@@ -316,7 +316,7 @@ static bool vduse_fail_inflight_locked(struct vduse_vq *vq,
 }
 
 /**
- * vduse_track_kick_locked - a kick on a device the kernel took over
+ * vduse_takeover_kick_locked - a kick on a device the kernel took over
  * @vq: the queue
  *
  * Fails what the kick made available (block devices).
@@ -324,7 +324,7 @@ static bool vduse_fail_inflight_locked(struct vduse_vq *vq,
  * Context: any, with @vq->kick_lock held.
  * Return: true if an interrupt is due (the kernel completed requests).
  */
-bool vduse_track_kick_locked(struct vduse_vq *vq)
+bool vduse_takeover_kick_locked(struct vduse_vq *vq)
 {
 	struct vduse_dev *dev = vq->dev;
 
@@ -364,7 +364,7 @@ static void vduse_takeover_work(struct work_struct *work)
 		bool irq;
 
 		spin_lock_irq(&vq->kick_lock);
-		irq = vduse_track_kick_locked(vq);
+		irq = vduse_takeover_kick_locked(vq);
 		spin_unlock_irq(&vq->kick_lock);
 		if (irq)
 			vduse_vq_irq(vq);

@@ -259,7 +259,7 @@ void vduse_takeover_exit(struct vduse_dev *dev);
 void vduse_track_start(struct vduse_dev *dev);
 void vduse_track_stop(struct vduse_vq *vq);
 void vduse_track_scan(struct vduse_vq *vq);
-bool vduse_track_kick_locked(struct vduse_vq *vq);
+bool vduse_takeover_kick_locked(struct vduse_vq *vq);
 
 /* parent.c: the vDPA side */
 int vduse_mgmtdev_init(void);
