@@ -78,15 +78,15 @@ void vduse_vq_kick(struct vduse_vq *vq)
 
 	rcu_read_lock();
 	spin_lock_irqsave(&vq->kick_lock, flags);
-	if (!vq->ready) {
-		/* nothing to kick */
-	} else if (READ_ONCE(vq->dev->taken_over)) {
-		irq = vduse_takeover_kick_locked(vq);
-	} else {
-		ctx = rcu_dereference_protected(vq->kick,
-						lockdep_is_held(&vq->kick_lock));
-		if (!ctx)
-			vq->kicked = true;
+	if (vq->ready) {
+		if (READ_ONCE(vq->dev->taken_over)) {
+			irq = vduse_takeover_kick_locked(vq);
+		} else {
+			ctx = rcu_dereference_protected(vq->kick,
+							lockdep_is_held(&vq->kick_lock));
+			if (!ctx)
+				vq->kicked = true;
+		}
 	}
 	spin_unlock_irqrestore(&vq->kick_lock, flags);
 	if (irq)
