@@ -43,6 +43,7 @@ void vdpa_iotlb_init(struct vdpa_iotlb *iotlb, unsigned int limit,
 	iotlb->limit = limit;
 	iotlb->addr_kind = VDPA_IOTLB_PA;
 	iotlb->identity = false;
+	iotlb->log = NULL;
 }
 EXPORT_SYMBOL_GPL(vdpa_iotlb_init);
 
@@ -395,6 +396,11 @@ static int vdpa_iotlb_xfer(const struct vdpa_iotlb *iotlb, u64 iova,
 			ret = vdpa_iotlb_xfer_pa(addr, buf, n, to_dev);
 		if (ret)
 			return ret;
+		if (to_dev && iotlb->log) {
+			/* The data first: a reader of the log sees it. */
+			smp_wmb();
+			iotlb->log->mark(iotlb->log, iova, n);
+		}
 		iova += n;
 		buf += n;
 		len -= n;

@@ -46,6 +46,7 @@ struct eventfd_ctx;
 struct file;
 struct mm_struct;
 struct netlink_ext_ack;
+struct vdpa_dirty_log;
 struct vdpa_iotlb;
 struct vdpa_mgmt_dev;
 struct vdpa_stats_msg;
@@ -298,6 +299,14 @@ struct vdpa_device {
  *	and mapping again what stays
  * @reset_map: optional; return address space @asid to its initial mapping
  *	(empty, or identity while vdpa_dma_api_bound())
+ * @set_dirty_log: optional; from now on record in @log (NULL: stop) every
+ *	write of the device to driver memory, in every address space, by
+ *	IOVA, after the write (live migration: the VMM copies what the log
+ *	shows). A software parent writes through vdpa_iotlb_copy_to(), so
+ *	attaching @log to its tables (@vdpa_iotlb.log) is all it does. Once
+ *	it returns with NULL, @mark of the old log is not running and will not
+ *	be called. Without it a bus driver refuses logging
+ *	(VHOST_F_LOG_ALL)
  * @set_group_asid: optional; attach a virtqueue group to an address space
  * @get_vq_dma_dev: optional; the device that does DMA for queue @idx,
  *	default @vdpa_device.dma_dev
@@ -384,6 +393,8 @@ struct vdpa_config_ops {
 		       u64 size, u64 pa, u32 perm, void *opaque);
 	int (*dma_unmap)(struct vdpa_device *vdev, unsigned int asid, u64 iova,
 			 u64 size);
+	int (*set_dirty_log)(struct vdpa_device *vdev,
+			     struct vdpa_dirty_log *log);
 };
 
 struct vdpa_device *__vdpa_alloc_device(struct device *parent,

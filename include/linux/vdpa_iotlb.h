@@ -71,6 +71,20 @@ enum vdpa_iotlb_addr {
 };
 
 /**
+ * struct vdpa_dirty_log - where a device's writes to driver memory go on
+ *	record, for live migration
+ * @mark: called by vdpa_iotlb_copy_to() after it wrote [@iova, @iova +
+ *	@len) through a table the log is attached to (@vdpa_iotlb.log), in
+ *	the writer's context, which may sleep
+ *
+ * The writes are visible before @mark runs: whoever reads the log and
+ * then the memory never misses a write the log shows.
+ */
+struct vdpa_dirty_log {
+	void (*mark)(struct vdpa_dirty_log *log, u64 iova, u64 len);
+};
+
+/**
  * struct vdpa_iotlb - an IOVA translation table
  * @root: interval tree of struct vdpa_iotlb_map (private)
  * @release: optional per-range release hook, see vdpa_iotlb_release_t
@@ -81,6 +95,8 @@ enum vdpa_iotlb_addr {
  * @addr_kind: how the translated addresses are reached
  * @identity: ignore the entries and translate every IOVA to itself with
  *	read/write permission (a device behind no IOMMU)
+ * @log: if set, every write through vdpa_iotlb_copy_to() is marked there;
+ *	set and cleared by the table's owner under its own lock
  */
 struct vdpa_iotlb {
 	struct rb_root_cached root;
@@ -91,6 +107,7 @@ struct vdpa_iotlb {
 	unsigned int limit;
 	enum vdpa_iotlb_addr addr_kind;
 	bool identity;
+	struct vdpa_dirty_log *log;
 };
 
 void vdpa_iotlb_init(struct vdpa_iotlb *iotlb, unsigned int limit,
