@@ -693,6 +693,20 @@ static int vdpasim_set_group_asid(struct vdpa_device *vdpa,
 	return 0;
 }
 
+/* Every write goes through the address spaces' copy helpers: they log. */
+static int vdpasim_set_dirty_log(struct vdpa_device *vdpa,
+				 struct vdpa_dirty_log *log)
+{
+	struct vdpasim *sim = vdpa_to_sim(vdpa);
+	u32 i;
+
+	mutex_lock(&sim->lock);
+	for (i = 0; i < vdpa->nas; i++)
+		sim->as[i].log = log;
+	mutex_unlock(&sim->lock);
+	return 0;
+}
+
 /* A queue enabled after DRIVER_OK starts there and then: see set_vq_ready. */
 static u64 vdpasim_get_backend_features(struct vdpa_device *vdpa)
 {
@@ -748,6 +762,7 @@ static const struct vdpa_config_ops vdpasim_ops = {
 	.dma_map		= vdpasim_dma_map,
 	.dma_unmap		= vdpasim_dma_unmap,
 	.reset_map		= vdpasim_reset_map,
+	.set_dirty_log		= vdpasim_set_dirty_log,
 	.set_group_asid		= vdpasim_set_group_asid,
 	.get_backend_features	= vdpasim_get_backend_features,
 	.free			= vdpasim_free,
