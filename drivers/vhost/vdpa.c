@@ -55,6 +55,8 @@
 #include <linux/virtio_ring.h>
 #include <linux/xarray.h>
 
+#include "vdpa_log.h"
+
 #define VHOST_VDPA_MINORS	BIT(MINORBITS)
 
 static unsigned int max_iotlb_entries = 65536;
@@ -66,6 +68,15 @@ static bool prefer_set_map;
 module_param(prefer_set_map, bool, 0644);
 MODULE_PARM_DESC(prefer_set_map,
 		 "Push whole maps (set_map) to parents that also take increments (dma_map); read at open");
+
+/*
+ * Off by default: QEMU 7.2 refuses x-svq=on, its way to migrate, on a
+ * device that offers VHOST_F_LOG_ALL; with it, QEMU migrates without.
+ */
+static bool dirty_log;
+module_param(dirty_log, bool, 0644);
+MODULE_PARM_DESC(dirty_log,
+		 "Offer dirty page logging (VHOST_F_LOG_ALL) where the parent can log; read at open");
 
 /* How userspace's IOTLB reaches the device. */
 enum vhost_vdpa_dma {
@@ -87,9 +98,15 @@ struct vhost_vdpa;
  *	while @kick is set since removal detaches kicks first
  * @producer: irq bypass producer, registered when @producer_on
  * @busyloop_timeout: VHOST_SET_VRING_BUSYLOOP_TIMEOUT value (unused)
+ * @desc: the ring addresses last set (VHOST_SET_VRING_ADDR)
+ * @avail: see @desc
+ * @used: see @desc
+ * @stopped_base: where the queue stood when the owner reset the running
+ *	device, for VHOST_GET_VRING_BASE (see vhost_vdpa_save_bases())
  * @idx: queue index
  * @kick_added: @kick_wait is on the eventfd's wait queue
  * @producer_on: @producer is registered
+ * @stopped: @stopped_base is what VHOST_GET_VRING_BASE reports
  */
 struct vhost_vdpa_vq {
 	wait_queue_entry_t kick_wait;
@@ -100,9 +117,12 @@ struct vhost_vdpa_vq {
 	struct vdpa_device *vdpa;
 	struct irq_bypass_producer producer;
 	u32 busyloop_timeout;
+	u64 desc, avail, used;
+	u32 stopped_base;
 	u16 idx;
 	bool kick_added;
 	bool producer_on;
+	bool stopped;
 };
 
 /**
@@ -171,6 +191,11 @@ struct vhost_vdpa_file {
  * @in_batch: between VHOST_IOTLB_BATCH_BEGIN and _END
  * @suspended: VHOST_VDPA_SUSPEND succeeded and no resume or reset since
  * @open: the device node is open
+ * @features: the features userspace last set, VHOST_F_LOG_ALL excluded
+ * @log_end: one past the highest IOVA mapped writable since the owner came:
+ *	what the dirty log must cover
+ * @log: the dirty page log (vdpa_log.c)
+ * @log_offered: VHOST_F_LOG_ALL is offered (dirty_log, read at open)
  */
 struct vhost_vdpa {
 	struct device dev;
@@ -194,6 +219,10 @@ struct vhost_vdpa {
 	bool in_batch;
 	bool suspended;
 	bool open;
+	u64 features;
+	u64 log_end;
+	struct vhost_vdpa_log log;
+	bool log_offered;
 };
 
 static dev_t vhost_vdpa_devt;
@@ -493,13 +522,7 @@ static int vhost_vdpa_maps_ready(struct vhost_vdpa *v)
 	return 0;
 }
 
-/* ---- IOTLB updates and invalidations ---------------------------------- */
-
-static int vhost_vdpa_add_run(struct vhost_vdpa_as *as, u64 iova, u64 pa,
-			      u64 len, u32 perm)
-{
-	return vdpa_iotlb_add(&as->iotlb, iova, iova + len - 1, pa, perm, NULL);
-}
+/* ---- the dirty log ----------------------------------------------------- */
 
 /* The device is still there and still ours after v->lock was dropped. */
 static int vhost_vdpa_still_owner(struct vhost_vdpa *v)
@@ -507,6 +530,68 @@ static int vhost_vdpa_still_owner(struct vhost_vdpa *v)
 	if (!v->vdpa)
 		return -ENODEV;
 	return v->mm == current->mm ? 0 : -EPERM;
+}
+
+static bool vhost_vdpa_can_log(struct vhost_vdpa *v)
+{
+	return v->log_offered && ops_of(v)->set_dirty_log;
+}
+
+/* Attach the log to the parent or detach it: no mark runs after a detach. */
+static int vhost_vdpa_log_attach(struct vhost_vdpa *v, bool on)
+{
+	int err;
+
+	if (on == v->log.on)
+		return 0;
+	err = ops_of(v)->set_dirty_log(v->vdpa, on ? &v->log.log : NULL);
+	if (!err)
+		v->log.on = on;
+	return err;
+}
+
+/*
+ * Pin the log for IOVAs [0, @end) and mark there from now on. Pinning may
+ * wait on userspace: v->lock is dropped meanwhile, as for IOTLB pins, and
+ * the caller's map_lock keeps the log's base and other pinning still.
+ */
+static int vhost_vdpa_log_repin(struct vhost_vdpa *v, u64 end)
+{
+	struct vhost_vdpa_log_pins *pins;
+	int err;
+
+	lockdep_assert_held(&v->map_lock);
+	if (vhost_vdpa_log_covers(&v->log, end))
+		return 0;
+	mutex_unlock(&v->lock);
+	err = vhost_vdpa_log_pin(&v->log, end, &pins);
+	mutex_lock(&v->lock);
+	if (err)
+		return err;
+	err = vhost_vdpa_still_owner(v);
+	if (err) {
+		vhost_vdpa_log_unpin(pins);
+		return err;
+	}
+	vhost_vdpa_log_install(&v->log, pins);
+	return 0;
+}
+
+/* The owner goes: its log with it. */
+static void vhost_vdpa_log_drop(struct vhost_vdpa *v)
+{
+	if (v->log.on)
+		vhost_vdpa_log_attach(v, false);
+	vhost_vdpa_log_clear(&v->log);
+	v->log_end = 0;
+}
+
+/* ---- IOTLB updates and invalidations ---------------------------------- */
+
+static int vhost_vdpa_add_run(struct vhost_vdpa_as *as, u64 iova, u64 pa,
+			      u64 len, u32 perm)
+{
+	return vdpa_iotlb_add(&as->iotlb, iova, iova + len - 1, pa, perm, NULL);
 }
 
 /*
@@ -680,6 +765,12 @@ static int vhost_vdpa_iotlb_update(struct vhost_vdpa *v, struct vhost_vdpa_as *a
 	if (!PAGE_ALIGNED(msg->iova) || !PAGE_ALIGNED(msg->size) ||
 	    !PAGE_ALIGNED(msg->uaddr))
 		return -EINVAL;
+	/* While logging, the log covers a writable range before it is one. */
+	if ((msg->perm & VHOST_ACCESS_WO) && v->log.on) {
+		err = vhost_vdpa_log_repin(v, max(v->log_end, last + 1 ?: last));
+		if (err)
+			return err;
+	}
 	if (vdpa_iotlb_first(&as->iotlb, msg->iova, last))
 		return -EEXIST;
 
@@ -691,6 +782,8 @@ static int vhost_vdpa_iotlb_update(struct vhost_vdpa *v, struct vhost_vdpa_as *a
 					   msg->uaddr, msg->perm);
 	if (err)
 		return err;
+	if (msg->perm & VHOST_ACCESS_WO)
+		v->log_end = max(v->log_end, last + 1 ?: last);
 
 	if (v->dma == VHOST_VDPA_DMA_SET_MAP) {
 		if (v->in_batch) {
@@ -1207,6 +1300,7 @@ static void vhost_vdpa_teardown(struct vhost_vdpa *v)
 	u32 i;
 
 	vhost_vdpa_reset_device(v, true);
+	vhost_vdpa_log_drop(v);
 	vhost_vdpa_put_eventfds(v);
 	if (v->domain) {
 		iommu_detach_device(v->domain, vdpa_get_dma_dev(v->vdpa));
@@ -1293,9 +1387,74 @@ static long vhost_vdpa_reset_owner(struct vhost_vdpa *v)
 		return err;
 	/* The owner's memory goes with it, persistent or not. */
 	err = vhost_vdpa_reset(v, true);
+	vhost_vdpa_log_drop(v);
 	vhost_vdpa_put_eventfds(v);
 	vhost_vdpa_unbind_mm(v);
 	return err;
+}
+
+/* May the queue's setup change now? Only while the device is not running. */
+static bool vhost_vdpa_vq_settable(struct vhost_vdpa *v)
+{
+	return !(ops_of(v)->get_status(v->vdpa) & VIRTIO_CONFIG_S_DRIVER_OK) ||
+	       v->suspended;
+}
+
+static bool vhost_vdpa_packed(struct vhost_vdpa *v)
+{
+	return ops_of(v)->get_driver_features(v->vdpa) &
+	       BIT_ULL(VIRTIO_F_RING_PACKED);
+}
+
+/* Queue @idx's position as VHOST_GET_VRING_BASE reports it. */
+static long vhost_vdpa_get_base(struct vhost_vdpa *v, u16 idx, u32 *num)
+{
+	struct vdpa_vq_state st = {};
+	long err;
+
+	err = ops_of(v)->get_vq_state(v->vdpa, idx, &st);
+	if (err)
+		return err;
+	if (vhost_vdpa_packed(v))
+		*num = st.packed.last_avail_idx |
+		       st.packed.last_avail_counter << 15 |
+		       (st.packed.last_used_idx |
+			st.packed.last_used_counter << 15) << 16;
+	else
+		*num = st.split.avail_index;
+	return 0;
+}
+
+/*
+ * The owner resets a running device. QEMU up to 7.2 stops a device by
+ * resetting it and asks for the queues' positions after (vhost-net
+ * reports where a stopped queue stood; a reset virtio device would say 0),
+ * and a migration's destination starts the queues there. So the
+ * positions are taken first, from the device suspended if it can be,
+ * and VHOST_GET_VRING_BASE reports them until the queue is set again or
+ * the device restarts.
+ */
+static void vhost_vdpa_save_bases(struct vhost_vdpa *v)
+{
+	const struct vdpa_config_ops *ops = ops_of(v);
+	u32 i;
+
+	if (!ops->suspend || (!v->suspended && ops->suspend(v->vdpa)))
+		return;	/* a running device's positions would be stale */
+	for (i = 0; i < v->vdpa->nvqs; i++) {
+		struct vhost_vdpa_vq *vq = &v->vqs[i];
+
+		vq->stopped = ops->get_vq_ready(v->vdpa, i) &&
+			      !vhost_vdpa_get_base(v, i, &vq->stopped_base);
+	}
+}
+
+static void vhost_vdpa_forget_bases(struct vhost_vdpa *v)
+{
+	u32 i;
+
+	for (i = 0; i < v->vdpa->nvqs; i++)
+		v->vqs[i].stopped = false;
 }
 
 static long vhost_vdpa_set_status(struct vhost_vdpa *v, const u8 *arg)
@@ -1307,8 +1466,11 @@ static long vhost_vdpa_set_status(struct vhost_vdpa *v, const u8 *arg)
 	/* Bits only go away through a reset. */
 	if (status && (old & ~status))
 		return -EINVAL;
-	if (!status)
+	if (!status) {
+		if (old & VIRTIO_CONFIG_S_DRIVER_OK)
+			vhost_vdpa_save_bases(v);
 		return vhost_vdpa_reset(v, false);
+	}
 
 	if (status & ~old & VIRTIO_CONFIG_S_DRIVER_OK) {
 		long err = vhost_vdpa_maps_ready(v);
@@ -1317,8 +1479,10 @@ static long vhost_vdpa_set_status(struct vhost_vdpa *v, const u8 *arg)
 			return err;
 	}
 	vdpa_set_status(v->vdpa, status);
-	if (status & ~old & VIRTIO_CONFIG_S_DRIVER_OK)
+	if (status & ~old & VIRTIO_CONFIG_S_DRIVER_OK) {
+		vhost_vdpa_forget_bases(v);
 		vhost_vdpa_producers(v, true);
+	}
 	return 0;
 }
 
@@ -1375,12 +1539,55 @@ static long vhost_vdpa_config_ioctl(struct vhost_vdpa *v, unsigned int cmd,
 	return err;
 }
 
+/*
+ * VHOST_F_LOG_ALL is vhost's, not the device's: it attaches the dirty log
+ * and is the one bit that may change while the device runs (QEMU turns
+ * logging on and off around a migration).
+ */
 static long vhost_vdpa_set_features(struct vhost_vdpa *v, const u64 *features)
 {
-	/* Features are fixed once the device accepted them. */
-	if (ops_of(v)->get_status(v->vdpa) & VIRTIO_CONFIG_S_FEATURES_OK)
-		return -EBUSY;
-	return vdpa_set_features(v->vdpa, *features) ? -EINVAL : 0;
+	bool log = *features & BIT_ULL(VHOST_F_LOG_ALL);
+	u64 f = *features & ~BIT_ULL(VHOST_F_LOG_ALL);
+	int err;
+
+	if (log && !vhost_vdpa_can_log(v))
+		return -EINVAL;
+	/* Features are fixed once the device accepted them, but for logging. */
+	if (ops_of(v)->get_status(v->vdpa) & VIRTIO_CONFIG_S_FEATURES_OK) {
+		if (f != v->features || log == v->log.on)
+			return -EBUSY;
+	} else if (vdpa_set_features(v->vdpa, f)) {
+		return -EINVAL;
+	}
+	v->features = f;
+	if (!log) {
+		if (v->log.on)
+			vhost_vdpa_log_attach(v, false);
+		/* Nothing marks any more: the pins can go. */
+		vhost_vdpa_log_install(&v->log, NULL);
+		return 0;
+	}
+	err = vhost_vdpa_log_repin(v, v->log_end);
+	if (err)
+		return err;
+	return vhost_vdpa_log_attach(v, true);
+}
+
+/* VHOST_SET_LOG_BASE: a new log; while logging, pinned before it is used. */
+static long vhost_vdpa_set_log_base(struct vhost_vdpa *v, u64 base)
+{
+	u64 old = v->log.base;
+	int err;
+
+	if (!vhost_vdpa_can_log(v))
+		return -EOPNOTSUPP;
+	v->log.base = base;
+	if (!v->log.on)
+		return 0;
+	err = vhost_vdpa_log_repin(v, v->log_end);
+	if (err && !vhost_vdpa_still_owner(v))
+		v->log.base = old;	/* the old pins are still in place */
+	return err;
 }
 
 static long vhost_vdpa_suspend(struct vhost_vdpa *v, bool suspend)
@@ -1405,19 +1612,6 @@ static long vhost_vdpa_suspend(struct vhost_vdpa *v, bool suspend)
 	return err;
 }
 
-/* May the queue's setup change now? Only while the device is not running. */
-static bool vhost_vdpa_vq_settable(struct vhost_vdpa *v)
-{
-	return !(ops_of(v)->get_status(v->vdpa) & VIRTIO_CONFIG_S_DRIVER_OK) ||
-	       v->suspended;
-}
-
-static bool vhost_vdpa_packed(struct vhost_vdpa *v)
-{
-	return ops_of(v)->get_driver_features(v->vdpa) &
-	       BIT_ULL(VIRTIO_F_RING_PACKED);
-}
-
 static long vhost_vdpa_vring_base(struct vhost_vdpa *v, unsigned int cmd,
 				  u16 idx, struct vhost_vring_state *s)
 {
@@ -1426,17 +1620,11 @@ static long vhost_vdpa_vring_base(struct vhost_vdpa *v, unsigned int cmd,
 	long err;
 
 	if (cmd == VHOST_GET_VRING_BASE) {
-		err = ops->get_vq_state(v->vdpa, idx, &st);
-		if (err)
-			return err;
-		if (vhost_vdpa_packed(v))
-			s->num = st.packed.last_avail_idx |
-				 st.packed.last_avail_counter << 15 |
-				 (st.packed.last_used_idx |
-				  st.packed.last_used_counter << 15) << 16;
-		else
-			s->num = st.split.avail_index;
-		return 0;
+		if (v->vqs[idx].stopped) {
+			s->num = v->vqs[idx].stopped_base;
+			return 0;
+		}
+		return vhost_vdpa_get_base(v, idx, &s->num);
 	}
 
 	if (!vhost_vdpa_vq_settable(v))
@@ -1451,7 +1639,10 @@ static long vhost_vdpa_vring_base(struct vhost_vdpa *v, unsigned int cmd,
 			return -EINVAL;
 		st.split.avail_index = s->num;
 	}
-	return ops->set_vq_state(v->vdpa, idx, &st);
+	err = ops->set_vq_state(v->vdpa, idx, &st);
+	if (!err)
+		v->vqs[idx].stopped = false;
+	return err;
 }
 
 static long vhost_vdpa_set_vring_addr(struct vhost_vdpa *v, u16 idx,
@@ -1460,20 +1651,32 @@ static long vhost_vdpa_set_vring_addr(struct vhost_vdpa *v, u16 idx,
 	struct vhost_vring_addr a = *arg;
 
 	/*
-	 * As upstream, VHOST_VRING_F_LOG is accepted and means nothing: no
-	 * log can be set up (VHOST_SET_LOG_BASE is refused).
+	 * VHOST_VRING_F_LOG needs no log_guest_addr here: the used ring is
+	 * written by IOVA, and the log is by IOVA, so it is logged anyway.
 	 */
+	struct vhost_vdpa_vq *vq = &v->vqs[idx];
+
 	if (a.flags & ~BIT(VHOST_VRING_F_LOG))
 		return -EOPNOTSUPP;
 	/* The alignments virtio requires of split rings. */
 	if ((a.desc_user_addr & 15) || (a.avail_user_addr & 1) ||
 	    (a.used_user_addr & 3))
 		return -EINVAL;
-	if (!vhost_vdpa_vq_settable(v))
+	if (!vhost_vdpa_vq_settable(v)) {
+		/* QEMU turns VHOST_VRING_F_LOG on and off on a running ring. */
+		if (a.desc_user_addr == vq->desc &&
+		    a.avail_user_addr == vq->avail &&
+		    a.used_user_addr == vq->used)
+			return 0;
 		return -EINVAL;
-	return ops_of(v)->set_vq_address(v->vdpa, idx, a.desc_user_addr,
-					 a.avail_user_addr, a.used_user_addr) ?
-	       -EINVAL : 0;
+	}
+	if (ops_of(v)->set_vq_address(v->vdpa, idx, a.desc_user_addr,
+				      a.avail_user_addr, a.used_user_addr))
+		return -EINVAL;
+	vq->desc = a.desc_user_addr;
+	vq->avail = a.avail_user_addr;
+	vq->used = a.used_user_addr;
+	return 0;
 }
 
 static long vhost_vdpa_vring_ioctl(struct vhost_vdpa *v, unsigned int cmd,
@@ -1637,6 +1840,8 @@ static long vhost_vdpa_do_ioctl(struct vhost_vdpa *v, unsigned int cmd,
 		return vhost_vdpa_reset_owner(v);
 	case VHOST_GET_FEATURES:
 		arg->u64 = ops->get_device_features(vdpa);
+		if (vhost_vdpa_can_log(v))
+			arg->u64 |= BIT_ULL(VHOST_F_LOG_ALL);
 		return 0;
 	case VHOST_SET_FEATURES:
 		return vhost_vdpa_set_features(v, &arg->u64);
@@ -1645,6 +1850,18 @@ static long vhost_vdpa_do_ioctl(struct vhost_vdpa *v, unsigned int cmd,
 		return 0;
 	case VHOST_SET_BACKEND_FEATURES:
 		return vhost_vdpa_set_backend_features(v, &arg->u64);
+	case VHOST_SET_LOG_BASE:
+		err = vhost_vdpa_owner_check(v);
+		if (err)
+			return err;
+		return vhost_vdpa_set_log_base(v, arg->u64);
+	case VHOST_SET_LOG_FD:
+		err = vhost_vdpa_owner_check(v);
+		if (err)
+			return err;
+		if (!vhost_vdpa_can_log(v))
+			return -EOPNOTSUPP;
+		return vhost_vdpa_log_set_fd(&v->log, arg->fd);
 	case VHOST_SET_MEM_TABLE:
 		/* Memory comes as IOTLB messages; a table would be ignored. */
 		err = vhost_vdpa_owner_check(v);
@@ -1728,6 +1945,8 @@ static void vhost_vdpa_arg_dir(unsigned int cmd, bool *in, bool *out)
 	case VHOST_SET_VRING_BUSYLOOP_TIMEOUT:
 	case VHOST_VDPA_SET_VRING_ENABLE:
 	case VHOST_VDPA_SET_GROUP_ASID:
+	case VHOST_SET_LOG_BASE:
+	case VHOST_SET_LOG_FD:
 		*in = true;
 		break;
 	}
@@ -1745,6 +1964,8 @@ static long vhost_vdpa_ioctl(struct file *file, unsigned int cmd,
 	void __user *argp = (void __user *)uarg;
 	union vhost_vdpa_arg arg = {};
 	size_t size = _IOC_SIZE(cmd);
+	/* These may pin the dirty log, which takes map_lock as IOTLB pins do. */
+	bool pins = cmd == VHOST_SET_FEATURES || cmd == VHOST_SET_LOG_BASE;
 	bool in, out;
 	long ret;
 
@@ -1756,12 +1977,16 @@ static long vhost_vdpa_ioctl(struct file *file, unsigned int cmd,
 	if (in && copy_from_user(&arg, argp, size))
 		return -EFAULT;
 
+	if (pins)
+		mutex_lock(&v->map_lock);
 	mutex_lock(&v->lock);
 	if (v->vdpa)
 		ret = vhost_vdpa_do_ioctl(v, cmd, &arg);
 	else
 		ret = -ENODEV;
 	mutex_unlock(&v->lock);
+	if (pins)
+		mutex_unlock(&v->map_lock);
 
 	if (!ret && out && copy_to_user(argp, &arg, size))
 		ret = -EFAULT;
@@ -1860,6 +2085,7 @@ static int vhost_vdpa_open_locked(struct vhost_vdpa *v, struct file *file)
 	}
 	for (i = 0; i < vdpa->nvqs; i++)
 		v->vqs[i].idx = i;
+	v->log_offered = READ_ONCE(dirty_log);
 	for (i = 0; i < vdpa->nas; i++) {
 		struct vhost_vdpa_as *as = &v->as[i];
 
@@ -2027,6 +2253,7 @@ static int vhost_vdpa_probe(struct vdpa_device *vdpa)
 	v->db_vdpa = vdpa;
 	mutex_init(&v->map_lock);
 	mutex_init(&v->lock);
+	vhost_vdpa_log_init(&v->log);
 	mutex_init(&v->db_lock);
 	init_waitqueue_head(&v->read_wait);
 

@@ -138,9 +138,17 @@ and its vDPA extensions, so that a VMM (QEMU's "-netdev vhost-vdpa") gives
 a guest the device's datapath, or a userspace driver (DPDK's virtio_user)
 drives it directly.
 
+Live migration without shadow virtqueues, which upstream's cannot do:
+for parents that can log (the simulators) and with the new dirty_log
+parameter, it offers VHOST_F_LOG_ALL and fills vhost's dirty page log,
+pinned beforehand so that the device never waits on the owner's page
+faults; and a reset of a running device keeps the queues' positions for
+VHOST_GET_VRING_BASE, which QEMU 7.2 asks for after it reset the source.
+
 It no longer needs the vhost core (VHOST) or vringh: drivers/Makefile now
 descends into drivers/vhost/ for it as well.
-""", files=["drivers/vhost/vdpa.c"], symbols=["VHOST_VDPA"], prio=40),
+""", files=["drivers/vhost/vdpa.c", "drivers/vhost/vdpa_log.[ch]"],
+         symbols=["VHOST_VDPA"], prio=40),
 
     Step("vdpa: add virtio-pci modern functions as parents (vp_vdpa)",
          """
@@ -244,6 +252,8 @@ KCONFIG_HOME = {
 MAKEFILE_HOOKS = [
     ("VHOST_VDPA", "drivers/Makefile", "obj-$(CONFIG_VHOST)\t\t+= vhost/\n",
      "obj-$(CONFIG_VHOST_VDPA)\t+= vhost/\n"),
+    ("VHOST_VDPA", "drivers/vhost/Makefile", "vhost_vdpa-y := vdpa.o\n",
+     "vhost_vdpa-y += vdpa_log.o\n"),
 ]
 
 # Toctree hooks: when our page is in, add it to its index, before a line
