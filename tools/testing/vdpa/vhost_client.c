@@ -5,6 +5,10 @@
  *   vhost_client net DEV [-n FRAMES] [-1] [-p]   loop frames through a net device
  *   vhost_client blk DEV [-n SECTORS]            write sectors, read them back
  *   vhost_client bad DEV                         bad input gets the right errno
+ *   vhost_client log DEV [-n FRAMES]             the dirty page log holds every
+ *                                                page the device wrote
+ *   vhost_client migrate DEV_A DEV_B [-n FRAMES] A suspended mid-traffic, B
+ *                                                resumes at A's positions
  *   vhost_client memlock DEV                     maps beyond RLIMIT_MEMLOCK
  *   vhost_client hold DEV FLAG [batch] [-m MAC]   run, wait for FLAG, expect ENODEV
  *   vhost_client send DEV MAC [-n FRAMES] [-D]   transmit frames to MAC on a NIC
@@ -74,9 +78,12 @@
  * -s: memory for rings and buffers is a shared memfd mapping, so that a
  * parent that reaches it by file (VDUSE) can; otherwise anonymous private.
  * -V: the parent reaches memory by user address (VDUSE): nothing is pinned.
+ * -R: migrate stops the first device as QEMU up to 7.2 does, by a reset
+ * before reading the queue positions, instead of VHOST_VDPA_SUSPEND.
  */
 static int shared_mem;
 static int va_parent;
+static int reset_stop;
 
 /* Newer than the libc headers of Debian 12 (6.1): values from 6.12's uapi. */
 #ifndef VHOST_BACKEND_F_IOTLB_PERSIST
@@ -438,66 +445,105 @@ static void fill_frame(struct frame *f, const uint8_t *mac, unsigned int n)
 		f->payload[i] = n * 7 + i;
 }
 
-static int net_run(struct dev *d, const uint8_t *mac, unsigned int frames)
-{
-	struct vq *rx = &d->vq[0], *tx = &d->vq[1];
+static void want_range(uint8_t *want, struct dev *d, const void *p,
+		       size_t len);
+
+/* Frames looping through a simulator: RX buffers posted, TX frames. */
+struct netloop {
 	uint8_t *rxbuf[QSIZE / 3];
 	struct frame *txf;
-	unsigned int i, got = 0, bad = 0;
+	const uint8_t *mac;
+	unsigned int got, bad;
+	uint8_t *want;		/* if set: pages of RX buffers written */
+};
 
+static void netloop_init(struct dev *d, struct netloop *nl,
+			 const uint8_t *mac, uint8_t *want)
+{
+	unsigned int i;
+
+	memset(nl, 0, sizeof(*nl));
+	nl->mac = mac;
+	nl->want = want;
 	/* RX buffers: one descriptor each, writable. */
 	for (i = 0; i < QSIZE / 3; i++) {
 		uint32_t len = BUF_SIZE;
 		int w = 1;
 		void *b;
 
-		rxbuf[i] = alloc_mem(d, BUF_SIZE, 64);
-		b = rxbuf[i];
-		vq_add(d, rx, 1, &b, &len, &w);
+		nl->rxbuf[i] = alloc_mem(d, BUF_SIZE, 64);
+		b = nl->rxbuf[i];
+		vq_add(d, &d->vq[0], 1, &b, &len, &w);
 	}
-	vq_kick(rx, 0);
-	txf = alloc_mem(d, sizeof(*txf) * (QSIZE / 3), 64);
+	vq_kick(&d->vq[0], 0);
+	nl->txf = alloc_mem(d, sizeof(*nl->txf) * (QSIZE / 3), 64);
+}
 
+/* Make frame @i available on TX and kick. */
+static void netloop_send(struct dev *d, struct netloop *nl, unsigned int i)
+{
+	struct frame *f = &nl->txf[i % (QSIZE / 3)];
+	uint32_t len = sizeof(*f);
+	int w = 0;
+	void *b = f;
+
+	fill_frame(f, nl->mac, i);
+	vq_add(d, &d->vq[1], 1, &b, &len, &w);
+	vq_kick(&d->vq[1], 1);
+}
+
+/* Frame @i comes back and its TX buffer is done: recycle the RX buffer. */
+static int netloop_reap(struct dev *d, struct netloop *nl, unsigned int i)
+{
+	struct frame *f = &nl->txf[i % (QSIZE / 3)];
+	uint32_t rlen, l = BUF_SIZE;
+	int id, w = 1;
+	void *rb;
+
+	id = vq_wait(&d->vq[0], &rlen, 5000);
+	if (id < 0) {
+		fprintf(stderr, "frame %u: nothing came back within 5s\n", i);
+		return -1;
+	}
+	if (rlen != sizeof(*f) ||
+	    memcmp(nl->rxbuf[id / 3] + sizeof(f->hdr),
+		   (uint8_t *)f + sizeof(f->hdr), sizeof(*f) - sizeof(f->hdr))) {
+		fprintf(stderr, "frame %u: came back as %u bytes, different\n",
+			i, rlen);
+		nl->bad++;
+	}
+	if (nl->want)
+		want_range(nl->want, d, nl->rxbuf[id / 3], rlen);
+	nl->got++;
+	if (vq_wait(&d->vq[1], &rlen, 5000) < 0) {
+		fprintf(stderr, "frame %u: tx not completed\n", i);
+		return -1;
+	}
+	rb = nl->rxbuf[id / 3];
+	vq_add(d, &d->vq[0], 1, &rb, &l, &w);
+	vq_kick(&d->vq[0], 0);
+	return 0;
+}
+
+/*
+ * Loop @frames frames through the simulator. With @want, the pages of RX
+ * buffers the device wrote are marked there (a bit per page, by IOVA).
+ */
+static int net_run(struct dev *d, const uint8_t *mac, unsigned int frames,
+		   uint8_t *want)
+{
+	struct netloop nl;
+	unsigned int i;
+
+	netloop_init(d, &nl, mac, want);
 	for (i = 0; i < frames; i++) {
-		struct frame *f = &txf[i % (QSIZE / 3)];
-		uint32_t len = sizeof(*f), rlen;
-		int w = 0, id;
-		void *b = f;
-
-		fill_frame(f, mac, i);
-		vq_add(d, tx, 1, &b, &len, &w);
-		vq_kick(tx, 1);
-
-		id = vq_wait(rx, &rlen, 5000);
-		if (id < 0) {
-			fprintf(stderr, "frame %u: nothing came back within 5s\n", i);
+		netloop_send(d, &nl, i);
+		if (netloop_reap(d, &nl, i))
 			return -1;
-		}
-		if (rlen != sizeof(*f) ||
-		    memcmp((uint8_t *)rxbuf[id / 3] + sizeof(f->hdr),
-			   (uint8_t *)f + sizeof(f->hdr), sizeof(*f) - sizeof(f->hdr))) {
-			fprintf(stderr, "frame %u: came back as %u bytes, different\n",
-				i, rlen);
-			bad++;
-		}
-		got++;
-		/* The TX buffer is done too; recycle the RX one. */
-		if (vq_wait(tx, &rlen, 5000) < 0) {
-			fprintf(stderr, "frame %u: tx not completed\n", i);
-			return -1;
-		}
-		{
-			uint32_t l = BUF_SIZE;
-			int ww = 1;
-			void *rb = rxbuf[id / 3];
-
-			vq_add(d, rx, 1, &rb, &l, &ww);
-			vq_kick(rx, 0);
-		}
 	}
-	printf("net: %u frames sent, %u came back, %u differed\n", frames, got,
-	       bad);
-	return bad ? -1 : 0;
+	printf("net: %u frames sent, %u came back, %u differed\n", frames,
+	       nl.got, nl.bad);
+	return nl.bad ? -1 : 0;
 }
 
 static int cmd_net(const char *path, unsigned int frames, int v1, int persist)
@@ -589,7 +635,7 @@ static int cmd_net(const char *path, unsigned int frames, int v1, int persist)
 		set_status(&d, VIRTIO_CONFIG_S_ACKNOWLEDGE |
 			   VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK |
 			   VIRTIO_CONFIG_S_DRIVER_OK);
-		ret = net_run(&d, mac, frames);
+		ret = net_run(&d, mac, frames, NULL);
 		if (ret)
 			break;
 	}
@@ -1084,6 +1130,26 @@ static int cmd_send(const char *path, const char *dst_str, unsigned int frames,
 }
 
 /*
+ * Negotiate features on a net device and nothing else, until FLAG exists:
+ * its counters (vdpa dev vstats, which wants negotiated features) can be
+ * read without a frame of ours in them.
+ */
+static int cmd_features_ok(const char *path, const char *flag)
+{
+	struct stat sb;
+	struct dev d;
+
+	dev_open(&d, path, VIRTIO_ID_NET, 0,
+		 (1ULL << VIRTIO_F_VERSION_1) |
+		 (1ULL << VIRTIO_F_ACCESS_PLATFORM));
+	printf("FEATURES_OK\n");
+	while (stat(flag, &sb))
+		usleep(50000);
+	close(d.fd);
+	return 0;
+}
+
+/*
  * Set up and run a net device, then wait until FLAG exists (the test
  * removes the device meanwhile) and check that the fd fails cleanly.
  */
@@ -1102,7 +1168,7 @@ static int cmd_hold(const char *path, const char *flag, int batch,
 			die("bad MAC %s", dst_str);
 		if (send_frames(&d, mac, 5) != 5)
 			die("frames were not sent before removal");
-	} else if (net_run(&d, mac, 5)) {
+	} else if (net_run(&d, mac, 5, NULL)) {
 		die("frames did not loop before removal");
 	}
 	if (batch) {
@@ -1387,7 +1453,7 @@ static void dma_start(struct dev *d, const char *path, uint64_t backend)
 	set_status(d, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
 		   VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
 	if (peer_fd < 0) {
-		if (net_run(d, dma_dst(), 3))
+		if (net_run(d, dma_dst(), 3, NULL))
 			die("frames did not loop before the test");
 		return;
 	}
@@ -1717,7 +1783,8 @@ static int dma_reinstall(const char *path, const char *attr)
 	     VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK;
 	expect("DRIVER_OK once the map goes in",
 	       ioctl(d.fd, VHOST_VDPA_SET_STATUS, &st), 0);
-	expect("frames loop over the reinstalled map", net_run(&d, mac, 3), 0);
+	expect("frames loop over the reinstalled map",
+	       net_run(&d, mac, 3, NULL), 0);
 	printf("%d failure(s)\n", failures);
 	dev_close(&d);
 	return failures ? 1 : 0;
@@ -1834,6 +1901,273 @@ static int cmd_dma(const char *path, const char *what, const char *fn)
 	return 2;
 }
 
+/* ---- dirty page log ---------------------------------------------------- */
+
+/* The log covers every IOVA we map: a bit per 4 KiB page from IOVA 0. */
+#define LOG_BYTES	((IOVA_BASE + MEM_SIZE) / PAGE / 8)
+
+static void want_range(uint8_t *want, struct dev *d, const void *p,
+		       size_t len)
+{
+	uint64_t page = iova_of(d, p) / PAGE;
+	uint64_t last = (iova_of(d, p) + len - 1) / PAGE;
+
+	for (; page <= last; page++)
+		want[page / 8] |= 1 << (page % 8);
+}
+
+/* Pages logged that are not wanted, and wanted that are not logged. */
+static void log_compare(const uint8_t *log, const uint8_t *want,
+			unsigned int *extra, unsigned int *missed,
+			unsigned int *logged)
+{
+	size_t i;
+
+	*extra = *missed = *logged = 0;
+	for (i = 0; i < LOG_BYTES; i++) {
+		*extra += __builtin_popcount(log[i] & ~want[i]);
+		*missed += __builtin_popcount(want[i] & ~log[i]);
+		*logged += __builtin_popcount(log[i]);
+	}
+}
+
+/*
+ * Frames loop with VHOST_F_LOG_ALL acked: every page the device wrote (RX
+ * buffers, as much as each frame filled, and the used rings) must be in
+ * the log, and nothing else; the log eventfd fires. With logging off
+ * again, frames loop and the log stays empty.
+ */
+/*
+ * Give a running device from net_start() a log and its eventfd, and ack
+ * VHOST_F_LOG_ALL with the features it runs with.
+ */
+static uint8_t *log_start(struct dev *d, int *efd)
+{
+	uint64_t features, base;
+	uint8_t *log;
+
+	xioctl(d->fd, VHOST_GET_FEATURES, &features);
+	if (!(features & (1ULL << VHOST_F_LOG_ALL)))
+		die("the device does not offer VHOST_F_LOG_ALL");
+	log = mmap(NULL, LOG_BYTES, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (log == MAP_FAILED)
+		die("out of memory for the log");
+	base = (uintptr_t)log;
+	xioctl(d->fd, VHOST_SET_LOG_BASE, &base);
+	*efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	xioctl(d->fd, VHOST_SET_LOG_FD, efd);
+	features = (1ULL << VIRTIO_F_VERSION_1) |
+		   (1ULL << VIRTIO_F_ACCESS_PLATFORM) |
+		   (1ULL << VHOST_F_LOG_ALL);
+	xioctl(d->fd, VHOST_SET_FEATURES, &features);
+	return log;
+}
+
+/* A device that does not offer VHOST_F_LOG_ALL refuses all of logging. */
+static int log_refused(struct dev *d)
+{
+	uint64_t features = (1ULL << VIRTIO_F_VERSION_1) |
+			    (1ULL << VIRTIO_F_ACCESS_PLATFORM) |
+			    (1ULL << VHOST_F_LOG_ALL);
+	uint64_t base = (uintptr_t)d->mem;
+	int fd = -1;
+
+	expect("VHOST_SET_LOG_BASE", ioctl(d->fd, VHOST_SET_LOG_BASE, &base),
+	       EOPNOTSUPP);
+	expect("VHOST_SET_LOG_FD", ioctl(d->fd, VHOST_SET_LOG_FD, &fd),
+	       EOPNOTSUPP);
+	expect("VHOST_F_LOG_ALL", ioctl(d->fd, VHOST_SET_FEATURES, &features),
+	       EINVAL);
+	printf("VHOST_F_LOG_ALL not offered; logging refused\n");
+	printf("%d failure(s)\n", failures);
+	dev_close(d);
+	return failures ? 1 : 0;
+}
+
+static int cmd_log(const char *path, unsigned int frames)
+{
+	uint8_t mac[6] = { 2, 0, 0, 0, 0, 1 };
+	unsigned int extra, missed, logged, i;
+	uint64_t features, cnt = 0, bad;
+	uint8_t *log, *want;
+	struct dev d;
+	int efd;
+
+	net_start(&d, path);
+	xioctl(d.fd, VHOST_GET_FEATURES, &features);
+	if (!(features & (1ULL << VHOST_F_LOG_ALL)))
+		return log_refused(&d);
+	want = calloc(1, LOG_BYTES);
+	if (!want)
+		die("out of memory");
+	/* Logging is turned on while the device runs. */
+	log = log_start(&d, &efd);
+	features = (1ULL << VIRTIO_F_VERSION_1) |
+		   (1ULL << VIRTIO_F_ACCESS_PLATFORM) |
+		   (1ULL << VHOST_F_LOG_ALL) | (1ULL << VIRTIO_NET_F_MAC);
+	expect("another feature change while running",
+	       ioctl(d.fd, VHOST_SET_FEATURES, &features), EBUSY);
+	/* The log is pinned when set: one in no mapping is refused at once. */
+	bad = 0x1000;
+	expect("a log in no mapping", ioctl(d.fd, VHOST_SET_LOG_BASE, &bad),
+	       EFAULT);
+
+	if (net_run(&d, mac, frames, want))
+		die("frames did not loop while logging");
+	for (i = 0; i < 2; i++)
+		want_range(want, &d, d.vq[i].used, 6 + 8 * QSIZE);
+	log_compare(log, want, &extra, &missed, &logged);
+	if (read(efd, &cnt, sizeof(cnt)) != sizeof(cnt))
+		cnt = 0;
+	printf("log: %u pages logged, %u written pages missed, %u logged not written; "
+	       "eventfd %llu\n",
+	       logged, missed, extra, (unsigned long long)cnt);
+	expect("written pages missing from the log", missed ? -EIO : 0, 0);
+	expect("pages logged the device did not write", extra ? -EIO : 0, 0);
+	expect("the log eventfd was signalled", cnt ? 0 : -EIO, 0);
+
+	features = (1ULL << VIRTIO_F_VERSION_1) |
+		   (1ULL << VIRTIO_F_ACCESS_PLATFORM);
+	xioctl(d.fd, VHOST_SET_FEATURES, &features);
+	memset(log, 0, LOG_BYTES);
+	if (send_frames(&d, mac, frames) != frames)
+		die("frames did not loop with logging off");
+	log_compare(log, want, &extra, &missed, &logged);
+	printf("logging off: %u pages logged\n", logged);
+	expect("pages logged with logging off", logged ? -EIO : 0, 0);
+
+	printf("%d failure(s)\n", failures);
+	dev_close(&d);
+	return failures ? 1 : 0;
+}
+
+/* Set queue @i of @d up on the ring @from left, at position @base. */
+static void vq_adopt(struct dev *d, unsigned int i, const struct vq *from,
+		     uint16_t base)
+{
+	struct vhost_vring_state s = { .index = i, .num = QSIZE };
+	struct vhost_vring_addr a = { .index = i };
+	struct vhost_vring_file f = { .index = i };
+	struct vq *q = &d->vq[i];
+
+	*q = *from;
+	q->doorbell = NULL;
+	xioctl(d->fd, VHOST_SET_VRING_NUM, &s);
+	s.num = base;
+	xioctl(d->fd, VHOST_SET_VRING_BASE, &s);
+	a.desc_user_addr = iova_of(d, q->desc);
+	a.avail_user_addr = iova_of(d, q->avail);
+	a.used_user_addr = iova_of(d, q->used);
+	xioctl(d->fd, VHOST_SET_VRING_ADDR, &a);
+	q->kick = eventfd(0, EFD_CLOEXEC);
+	q->call = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	f.fd = q->kick;
+	xioctl(d->fd, VHOST_SET_VRING_KICK, &f);
+	f.fd = q->call;
+	xioctl(d->fd, VHOST_SET_VRING_CALL, &f);
+	s.num = 1;
+	xioctl(d->fd, VHOST_VDPA_SET_VRING_ENABLE, &s);
+}
+
+/*
+ * A running device moves to another, as a VMM migrates a guest: frames
+ * loop through DEV_A with its dirty log on; one more is sent and A is
+ * suspended before it is waited for; A's queue positions are read
+ * (VHOST_GET_VRING_BASE). DEV_B takes the same memory and rings at those
+ * positions (VHOST_SET_VRING_BASE before DRIVER_OK) and the frames go on
+ * there. Every frame comes back exactly once, from A or from B, and A's
+ * log holds every page A wrote and no other.
+ */
+static int cmd_migrate(const char *path_a, const char *path_b,
+		       unsigned int frames)
+{
+	uint8_t mac[6] = { 2, 0, 0, 0, 0, 1 };
+	unsigned int half = frames / 2, extra, missed, logged, i;
+	struct vhost_vring_state s;
+	uint8_t *log, *want, zero = 0;
+	struct netloop nl;
+	uint16_t base[2];
+	struct dev a, b;
+	int efd;
+
+	net_start(&a, path_a);
+	want = calloc(1, LOG_BYTES);
+	if (!want)
+		die("out of memory");
+	log = log_start(&a, &efd);
+	netloop_init(&a, &nl, mac, want);
+	for (i = 0; i < half; i++) {
+		netloop_send(&a, &nl, i);
+		if (netloop_reap(&a, &nl, i))
+			die("frames did not loop through %s", path_a);
+	}
+	netloop_send(&a, &nl, half);
+	/* QEMU up to 7.2 resets, then asks; later ones suspend first. */
+	if (reset_stop)
+		xioctl(a.fd, VHOST_VDPA_SET_STATUS, &zero);
+	else
+		xioctl(a.fd, VHOST_VDPA_SUSPEND, NULL);
+	for (i = 0; i < 2; i++) {
+		s.index = i;
+		xioctl(a.fd, VHOST_GET_VRING_BASE, &s);
+		base[i] = s.num;
+	}
+	printf("A %s: rx at %u, tx at %u (frame %u %s)\n",
+	       reset_stop ? "reset" : "suspended", base[0], base[1], half,
+	       base[1] == a.vq[1].avail_idx ? "taken by A" : "left for B");
+
+	/* What A wrote: the frames reaped, the one in flight, the used rings. */
+	if (__atomic_load_n(&a.vq[0].used->idx, __ATOMIC_ACQUIRE) !=
+	    a.vq[0].last_used) {
+		struct vring_used_elem *e =
+			&a.vq[0].used->ring[a.vq[0].last_used % QSIZE];
+
+		want_range(want, &a, nl.rxbuf[e->id / 3], e->len);
+	}
+	for (i = 0; i < 2; i++)
+		want_range(want, &a, a.vq[i].used, 6 + 8 * QSIZE);
+	log_compare(log, want, &extra, &missed, &logged);
+	printf("A's log: %u pages logged, %u written pages missed, %u logged not written\n",
+	       logged, missed, extra);
+	expect("pages A wrote missing from its log", missed ? -EIO : 0, 0);
+	expect("pages in A's log A did not write", extra ? -EIO : 0, 0);
+
+	/* B takes A's memory, rings and positions. */
+	dev_open(&b, path_b, VIRTIO_ID_NET,
+		 (1ULL << VHOST_BACKEND_F_IOTLB_MSG_V2) |
+		 (1ULL << VHOST_BACKEND_F_IOTLB_BATCH),
+		 (1ULL << VIRTIO_F_VERSION_1) |
+		 (1ULL << VIRTIO_F_ACCESS_PLATFORM));
+	munmap(b.mem, MEM_SIZE);
+	b.mem = a.mem;
+	b.mem_used = a.mem_used;
+	map_all(&b);
+	for (i = 0; i < 2; i++)
+		vq_adopt(&b, i, &a.vq[i], base[i]);
+	set_status(&b, VIRTIO_CONFIG_S_ACKNOWLEDGE | VIRTIO_CONFIG_S_DRIVER |
+		   VIRTIO_CONFIG_S_FEATURES_OK | VIRTIO_CONFIG_S_DRIVER_OK);
+	vq_kick(&b.vq[0], 0);
+	vq_kick(&b.vq[1], 1);
+	for (i = half; i < frames; i++) {
+		if (i > half)
+			netloop_send(&b, &nl, i);
+		if (netloop_reap(&b, &nl, i))
+			die("frames did not loop through %s", path_b);
+	}
+	printf("migrate: %u frames sent, %u came back, %u differed\n", frames,
+	       nl.got, nl.bad);
+	expect("every frame back exactly once",
+	       nl.got == frames && !nl.bad ? 0 : -EIO, 0);
+
+	/* A is left with nothing to do; B's close unmaps the memory. */
+	xioctl(a.fd, VHOST_VDPA_SET_STATUS, &zero);
+	close(a.fd);
+	printf("%d failure(s)\n", failures);
+	dev_close(&b);
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned int n = 0;
@@ -1841,17 +2175,18 @@ int main(int argc, char **argv)
 	const char *cmd, *dst = NULL;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: %s net|blk|bad|memlock|hold|send|dma DEV [...]\n",
+		fprintf(stderr, "usage: %s net|blk|bad|memlock|hold|send|dma|log|"
+			"migrate|features-ok DEV [...]\n",
 			prog);
 		return 2;
 	}
 	cmd = argv[1];
-	optind = !strcmp(cmd, "send") ? 4 : 3;
+	optind = !strcmp(cmd, "send") || !strcmp(cmd, "migrate") ? 4 : 3;
 	if (!strcmp(cmd, "hold"))
 		optind = argc >= 5 && !strcmp(argv[4], "batch") ? 5 : 4;
 	if (!strcmp(cmd, "dma"))
 		optind = argc >= 5 && argv[4][0] != '-' ? 5 : 4;
-	while ((opt = getopt(argc, argv, "n:1pDm:P:sV")) != -1) {
+	while ((opt = getopt(argc, argv, "n:1pDm:P:sVR")) != -1) {
 		switch (opt) {
 		case 'n':
 			n = strtoul(optarg, NULL, 0);
@@ -1877,6 +2212,9 @@ int main(int argc, char **argv)
 		case 'V':
 			va_parent = 1;
 			break;
+		case 'R':
+			reset_stop = 1;
+			break;
 		default:
 			return 2;
 		}
@@ -1890,12 +2228,18 @@ int main(int argc, char **argv)
 		return cmd_blk(argv[2], n ? n : 16);
 	if (!strcmp(cmd, "bad"))
 		return cmd_bad(argv[2]);
+	if (!strcmp(cmd, "log"))
+		return cmd_log(argv[2], n ? n : 20);
+	if (!strcmp(cmd, "migrate") && argc >= 4)
+		return cmd_migrate(argv[2], argv[3], n ? n : 20);
 	if (!strcmp(cmd, "memlock"))
 		return cmd_memlock(argv[2]);
 	if (!strcmp(cmd, "stuck") && argc >= 4)
 		return cmd_stuck(argv[2], argv[3]);
 	if (!strcmp(cmd, "dma") && argc >= 4)
 		return cmd_dma(argv[2], argv[3], optind > 4 ? argv[4] : NULL);
+	if (!strcmp(cmd, "features-ok") && argc >= 4)
+		return cmd_features_ok(argv[2], argv[3]);
 	if (!strcmp(cmd, "hold") && argc >= 4)
 		return cmd_hold(argv[2], argv[3],
 				argc >= 5 && !strcmp(argv[4], "batch"), dst);
