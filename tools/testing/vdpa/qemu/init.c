@@ -671,6 +671,32 @@ static void inject_boot_splat(void)
 		printf("# vdpatest.inject: /dev/kmsg: %s\n", strerror(errno));
 }
 
+/*
+ * A test that needs longer than the suite's timeout says so in its header,
+ * "# vdpatest-timeout: SECONDS" (QEMU migrating a nested guest takes
+ * minutes): the longer of the two applies.
+ */
+static double script_timeout(const char *path, double timeout)
+{
+	static const char key[] = "\n# vdpatest-timeout: ";
+	char buf[4096], *p;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return timeout;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return timeout;
+	buf[n] = 0;
+	p = strstr(buf, key);
+	if (p && atof(p + sizeof(key) - 1) > timeout)
+		return atof(p + sizeof(key) - 1);
+	return timeout;
+}
+
 static int run_tests(void)
 {
 	char *names[MAX_TESTS];
@@ -717,7 +743,8 @@ static int run_tests(void)
 
 		snprintf(path, sizeof(path), TEST_DIR "/%s.sh", names[i]);
 		printf("# test: %s\n", names[i]);
-		status = run_script(path, "# ", timeout, &timed_out);
+		status = run_script(path, "# ", script_timeout(path, timeout),
+				    &timed_out);
 		dt = now() - t0;
 		/* Let deferred work (RCU, workqueues) log before we look. */
 		usleep(200000);
@@ -726,7 +753,8 @@ static int run_tests(void)
 
 		rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 		if (timed_out) {
-			printf("# timed out after %.0fs\n", timeout);
+			printf("# timed out after %.0fs\n",
+			       script_timeout(path, timeout));
 		} else if (rc == SKIP_STATUS && skip_reason[0]) {
 			skipped = true;
 		} else if (rc == SKIP_STATUS) {

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# PID 1 of the guest that 86-qemu-vhost-vdpa.sh boots with QEMU inside the
+# PID 1 of the guest that 86-qemu-vhost-vdpa.sh (and, with vdpatest=migrate
+# on its command line, 86-qemu-migration.sh) boots with QEMU inside the
 # test VM. Its virtio-net is a vhost-vdpa device on the net simulator,
 # which loops every frame back: send pings to a neighbour that does not
 # exist and count the frames that come back. Lines starting "INNER:" are
@@ -53,8 +54,30 @@ echo "INNER: operstate $(cat "/sys/class/net/$dev/operstate")"
 tx0=$(cat "$stat/tx_packets")
 rx0=$(cat "$stat/rx_packets")
 echo "INNER: before sent $tx0 received $rx0"
-# All ten go out however slow the guest is (-w would cut them short).
-ping -c 10 -W 1 192.0.2.2 >/ping.out 2>&1
+if grep -q vdpatest=migrate /proc/cmdline; then
+	# 86-qemu-migration.sh moves this guest between QEMUs while it
+	# pings in rounds of two, until the console says "stop"; "mac" on
+	# the console gives it a MAC of its own, through the control queue.
+	r=0
+	while :; do
+		r=$((r + 1))
+		ping -c 2 -W 1 192.0.2.2 >/ping.out 2>&1
+		echo "INNER: round $r sent $(($(cat "$stat/tx_packets") - tx0))" \
+			"received $(($(cat "$stat/rx_packets") - rx0))"
+		cmd=
+		read -t 1 cmd
+		case $cmd in
+		stop) break ;;
+		mac)
+			ip link set "$dev" address 52:54:00:12:34:99
+			echo "INNER: mac now $(cat "/sys/class/net/$dev/address")"
+			;;
+		esac
+	done
+else
+	# All ten go out however slow the guest is (-w would cut them short).
+	ping -c 10 -W 1 192.0.2.2 >/ping.out 2>&1
+fi
 # What ping itself says it sent (it stops at a failed send).
 echo "INNER: ping status $? $(grep -E 'transmitted|ping:' /ping.out | head -n 2 | tr '\n' ' ')"
 # Nested TCG is slow (more so on a debug kernel): give the last frames
