@@ -231,6 +231,7 @@ struct slot {
 	uint8_t status;
 	struct vq_state vq[NVQ];
 	int cfg_call;
+	int log_fd;
 	uint8_t *mem;		/* MEM_SIZE bytes, ours, at IOVA_BASE */
 };
 
@@ -1594,6 +1595,7 @@ static void slot_forget(struct slot *s)
 		s->vq[i].num = 0;
 	}
 	close_fd(&s->cfg_call);
+	close_fd(&s->log_fd);
 	if (s->fd >= 0)
 		hold_node(s->path, false);
 	close_fd(&s->fd);
@@ -2235,7 +2237,7 @@ static void op_vh_ctl(struct thread *t, struct slot *s)
 	bool own;
 	int fd, err;
 
-	switch (below(r, 12)) {
+	switch (below(r, 15)) {
 	case 0:
 		op_begin(t, C_VH, "SET_OWNER fd=%d", s->fd);
 		res(t, vioctl(s, VHOST_SET_OWNER, NULL));
@@ -2293,11 +2295,39 @@ static void op_vh_ctl(struct thread *t, struct slot *s)
 		}
 		res(t, vioctl(s, VHOST_VDPA_RESUME, NULL));
 		break;
+	case 11:
+		/*
+		 * The dirty log (with vhost_vdpa's dirty_log, which 97-fuzz.sh
+		 * sets): the 64 KiB config buffer (a log for 2 GiB of IOVA,
+		 * the hole after it), a user address of any kind, or none.
+		 */
+		v = chance(r, 50) ? (uintptr_t)t->cfg + below(r, 4) * 8 :
+		    chance(r, 20) ? 0 : uaddr_arg(t, s, PAGE);
+		op_begin(t, C_VH, "SET_LOG_BASE fd=%d 0x%llx", s->fd,
+			 (unsigned long long)v);
+		res(t, vioctl(s, VHOST_SET_LOG_BASE, &v));
+		break;
+	case 12:
+		fd = fd_arg(t, s, &own);
+		op_begin(t, C_VH, "SET_LOG_FD fd=%d efd=%d", s->fd, fd);
+		err = res(t, vioctl(s, VHOST_SET_LOG_FD, &fd));
+		keep_fd(&s->log_fd, fd, own, err);
+		break;
+	case 13:
+		/* Logging on or off, the features otherwise the same. */
+		v = s->features & ~(1ULL << VHOST_F_LOG_ALL);
+		if (chance(r, 50))
+			v |= 1ULL << VHOST_F_LOG_ALL;
+		op_begin(t, C_VH, "SET_FEATURES fd=%d 0x%llx (log %s)", s->fd,
+			 (unsigned long long)v,
+			 v & (1ULL << VHOST_F_LOG_ALL) ? "on" : "off");
+		res(t, vioctl(s, VHOST_SET_FEATURES, &v));
+		break;
 	default: {
 		/* ioctls vhost-vdpa does not have, or the vhost ones it refuses */
 		static const unsigned long other[] = {
-			VHOST_SET_MEM_TABLE, VHOST_SET_LOG_BASE, VHOST_SET_LOG_FD,
-			VHOST_NET_SET_BACKEND, VHOST_VSOCK_SET_RUNNING,
+			VHOST_SET_MEM_TABLE, VHOST_NET_SET_BACKEND,
+			VHOST_VSOCK_SET_RUNNING,
 		};
 		unsigned long req;
 		unsigned int size = below(r, 64);
@@ -3807,7 +3837,7 @@ static int thread_init(struct thread *t, int id, bool is_chaos)
 	for (i = 0; i < NSLOT; i++) {
 		struct slot *s = &t->s[i];
 
-		s->fd = s->cfg_call = -1;
+		s->fd = s->cfg_call = s->log_fd = -1;
 		for (j = 0; j < NVQ; j++)
 			s->vq[j].kick = s->vq[j].call = -1;
 		if (is_chaos)

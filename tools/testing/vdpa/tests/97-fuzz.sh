@@ -53,9 +53,19 @@ FUZZ_MODULES=vdpa_sim_net,vdpa_sim_blk,vp_vdpa,vhost_vdpa
 
 pins0=$(pins)
 
+# Dirty page logging offered, so that the fuzzer's log ioctls reach it:
+# in modprobe.d, so that the chaos thread's reloads keep it.
+FUZZ_CONF=/etc/modprobe.d/vdpa-fuzz.conf
+no_fuzz_conf() { rm -f "$FUZZ_CONF"; }
+AT_EXIT=no_fuzz_conf
+mkdir -p /etc/modprobe.d
+echo "options vhost_vdpa dirty_log=1" >"$FUZZ_CONF"
+
 step "parents: the simulators, and vp_vdpa on NICs A and C"
 # No virtio_vdpa: every device goes to vhost_vdpa.
 load vdpa_sim_net vdpa_sim_blk vhost_vdpa
+expect_eq "$(cat /sys/module/vhost_vdpa/parameters/dirty_log)" Y \
+	"vhost_vdpa's dirty_log"
 for bdf in $A $C; do
 	[ -e "/sys/bus/pci/devices/$bdf" ] || continue
 	load vp_vdpa
