@@ -2020,9 +2020,10 @@ static int cmd_log(const char *path, unsigned int frames)
 	log_compare(log, want, &extra, &missed, &logged);
 	if (read(efd, &cnt, sizeof(cnt)) != sizeof(cnt))
 		cnt = 0;
-	printf("log: %u pages logged, %u written pages missed, %u logged not written; "
-	       "eventfd %llu\n",
-	       logged, missed, extra, (unsigned long long)cnt);
+	printf("log: %u pages logged, %u written pages missed, ", logged,
+	       missed);
+	printf("%u logged not written; eventfd %llu\n", extra,
+	       (unsigned long long)cnt);
 	expect("written pages missing from the log", missed ? -EIO : 0, 0);
 	expect("pages logged the device did not write", extra ? -EIO : 0, 0);
 	expect("the log eventfd was signalled", cnt ? 0 : -EIO, 0);
@@ -2175,9 +2176,9 @@ int main(int argc, char **argv)
 	const char *cmd, *dst = NULL;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: %s net|blk|bad|memlock|hold|send|dma|log|"
-			"migrate|features-ok DEV [...]\n",
-			prog);
+		fprintf(stderr, "usage: %s COMMAND DEV [...]\n", prog);
+		fputs("commands: net blk bad memlock hold send dma stuck log migrate\n"
+		      "          features-ok\n", stderr);
 		return 2;
 	}
 	cmd = argv[1];
