@@ -360,6 +360,22 @@ static int vdpasim_set_vq_state(struct vdpa_device *vdpa, u16 idx,
 	return 0;
 }
 
+/*
+ * Serve the kicks already made. A VMM may read a running queue's position
+ * without suspending the device (QEMU 7.2 stopping a device it migrates:
+ * the vCPUs are stopped, but the work their last kicks queued may not
+ * have run yet); the position it is told must be final, or the device
+ * takes a descriptor past it and the destination takes it again.
+ */
+static void vdpasim_drain(struct vdpasim *sim)
+{
+	int i = 0;
+
+	do {
+		flush_work(&sim->work);
+	} while (work_pending(&sim->work) && ++i < 64);
+}
+
 static int vdpasim_get_vq_state(struct vdpa_device *vdpa, u16 idx,
 				struct vdpa_vq_state *state)
 {
@@ -369,6 +385,8 @@ static int vdpasim_get_vq_state(struct vdpa_device *vdpa, u16 idx,
 	if (idx >= sim->nvqs)
 		return -EINVAL;
 	vq = &sim->vqs[idx];
+	if (!READ_ONCE(sim->suspended))
+		vdpasim_drain(sim);
 	mutex_lock(&sim->lock);
 	if (vq->started)
 		state->split.avail_index = vdpa_devring_last_avail(&vq->ring);
