@@ -311,24 +311,16 @@ static void dev_open(struct dev *d, const char *path, uint32_t want_id,
 	d->mem = mem_alloc();
 }
 
-/* Lay out queue i and give it to the device. */
-static void vq_setup(struct dev *d, unsigned int i)
+/* Give queue i, laid out in @d's memory, to the device at position @base. */
+static void vq_give(struct dev *d, unsigned int i, uint16_t base)
 {
 	struct vq *q = &d->vq[i];
 	struct vhost_vring_state s = { .index = i, .num = QSIZE };
 	struct vhost_vring_addr a = { .index = i };
 	struct vhost_vring_file f = { .index = i };
-	uint16_t max;
-	void *db;
 
-	xioctl(d->fd, VHOST_VDPA_GET_VRING_NUM, &max);
-	if (max < QSIZE)
-		die("queue size max %u < %u", max, QSIZE);
-	q->desc = alloc_mem(d, 16 * QSIZE, 16);
-	q->avail = alloc_mem(d, 6 + 2 * QSIZE, 2);
-	q->used = alloc_mem(d, 6 + 8 * QSIZE, 4);
 	xioctl(d->fd, VHOST_SET_VRING_NUM, &s);
-	s.num = 0;
+	s.num = base;
 	xioctl(d->fd, VHOST_SET_VRING_BASE, &s);
 	a.desc_user_addr = iova_of(d, q->desc);
 	a.avail_user_addr = iova_of(d, q->avail);
@@ -342,6 +334,22 @@ static void vq_setup(struct dev *d, unsigned int i)
 	xioctl(d->fd, VHOST_SET_VRING_CALL, &f);
 	s.num = 1;
 	xioctl(d->fd, VHOST_VDPA_SET_VRING_ENABLE, &s);
+}
+
+/* Lay out queue i and give it to the device. */
+static void vq_setup(struct dev *d, unsigned int i)
+{
+	struct vq *q = &d->vq[i];
+	uint16_t max;
+	void *db;
+
+	xioctl(d->fd, VHOST_VDPA_GET_VRING_NUM, &max);
+	if (max < QSIZE)
+		die("queue size max %u < %u", max, QSIZE);
+	q->desc = alloc_mem(d, 16 * QSIZE, 16);
+	q->avail = alloc_mem(d, 6 + 2 * QSIZE, 2);
+	q->used = alloc_mem(d, 6 + 8 * QSIZE, 4);
+	vq_give(d, i, 0);
 
 	/* The doorbell page, when the parent has one. */
 	db = mmap(NULL, PAGE, PROT_WRITE, MAP_SHARED, d->fd, i * PAGE);
@@ -2047,28 +2055,11 @@ static int cmd_log(const char *path, unsigned int frames)
 static void vq_adopt(struct dev *d, unsigned int i, const struct vq *from,
 		     uint16_t base)
 {
-	struct vhost_vring_state s = { .index = i, .num = QSIZE };
-	struct vhost_vring_addr a = { .index = i };
-	struct vhost_vring_file f = { .index = i };
 	struct vq *q = &d->vq[i];
 
 	*q = *from;
 	q->doorbell = NULL;
-	xioctl(d->fd, VHOST_SET_VRING_NUM, &s);
-	s.num = base;
-	xioctl(d->fd, VHOST_SET_VRING_BASE, &s);
-	a.desc_user_addr = iova_of(d, q->desc);
-	a.avail_user_addr = iova_of(d, q->avail);
-	a.used_user_addr = iova_of(d, q->used);
-	xioctl(d->fd, VHOST_SET_VRING_ADDR, &a);
-	q->kick = eventfd(0, EFD_CLOEXEC);
-	q->call = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	f.fd = q->kick;
-	xioctl(d->fd, VHOST_SET_VRING_KICK, &f);
-	f.fd = q->call;
-	xioctl(d->fd, VHOST_SET_VRING_CALL, &f);
-	s.num = 1;
-	xioctl(d->fd, VHOST_VDPA_SET_VRING_ENABLE, &s);
+	vq_give(d, i, base);
 }
 
 /*
