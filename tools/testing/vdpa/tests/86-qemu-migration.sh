@@ -218,10 +218,31 @@ done
 v0=$(vhost_node v0)
 v1=$(vhost_node v1)
 
+# boot NAME NODE SVQ: QEMU NAME boots the guest, which pings. TCG inside
+# the TCG VM sometimes breaks the guest kernel's own boot, before its init
+# printed a line (86-qemu-vhost-vdpa.sh saw an oops in text_poke_early()):
+# that is QEMU's emulation, shown, and the guest boots once more. Anything
+# else is a failure.
+boot()
+{
+	qemu_start "$@"
+	wait_for 540 rounds_past "$1" 1 && return 0
+	if grep -q "^INNER:" "$1.log" || ! grep -q "Kernel panic" "$1.log"; then
+		stuck "$1" "the guest did not ping on $1"
+	fi
+	tr -d '\r' <"$1.log" | tail -n 40 | sed 's/^/    console '"$1"': /'
+	log "the guest's kernel died in its boot, before its init: once more"
+	eval "p=\$pid_$1"
+	kill -KILL "$p" 2>/dev/null || true
+	wait "$p" || true
+	rm -f "$1.in" "$1.out" "$1-mon.in" "$1-mon.out"
+	qemu_start "$@"
+	wait_for 540 rounds_past "$1" 1 || stuck "$1" "the guest did not ping on $1"
+}
+
 step "QEMU A boots the guest on v0, the device logging"
 echo Y >"$PARAM"
-qemu_start a "$v0" off
-wait_for 540 rounds_past a 1 || { show_qemu a; fail "the guest did not ping on A"; }
+boot a "$v0" off
 
 leg a b "$v1" off
 echo N >"$PARAM"
