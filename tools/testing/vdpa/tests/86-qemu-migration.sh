@@ -34,6 +34,9 @@
 # dirty_log is read when a node is opened: on for A and B, off for C and
 # D (QEMU 7.2 refuses shadow virtqueues on a device that can log).
 #
+# The guest has no CMPXCHG16B: QEMU 7.2's TCG gets its flags wrong (see
+# 86-qemu-vhost-vdpa.sh), which killed the guest's kernel at random.
+#
 # Nested TCG: the guest boots in about 75 s, a migration takes 2 to 30 s.
 # vdpatest-timeout: 1200
 
@@ -62,7 +65,7 @@ qemu_start()
 		mkfifo "$f.in" "$f.out"
 		cat "$f.out" >"$f.log" &
 	done
-	set -- qemu-system-x86_64 -accel tcg -cpu max -smp 1 -m 128M \
+	set -- qemu-system-x86_64 -accel tcg -cpu max,cx16=off -smp 1 -m 128M \
 		-nodefaults -no-user-config -display none -no-reboot \
 		-chardev "pipe,id=ser,path=$name" -serial chardev:ser \
 		-chardev "pipe,id=mon,path=$name-mon" \
@@ -143,32 +146,51 @@ show_qemu()
 stuck()
 {
 	eval "p=\$pid_$1"
-	pgrep -P "$p" >/dev/null || log "QEMU $1 is gone"
+	[ -n "$(qemu_of "$p")" ] || log "QEMU $1 is gone"
 	mon_type "$1" "info status" || log "QEMU $1's monitor does not answer"
 	mon_type "$1" "info migrate" || true
 	sleep 2
 	show_qemu "$1"
 	tr -d '\r' <"$1-mon.log" | tail -n 20 | sed 's/^/    monitor '"$1"': /'
-	grep -v '^INNER:' "$1.log" | tr -d '\r' | tail -n 30 |
-		sed 's/^/    console '"$1"': /'
+	# From the guest kernel's first report on, if it has one.
+	grep -v '^INNER:' "$1.log" | tr -d '\r' >"$1.console"
+	if grep -qE "BUG:|Oops|general protection|Kernel panic" "$1.console"; then
+		sed -nE '/BUG:|Oops|general protection|Kernel panic/,$p' \
+			"$1.console" | head -n 60
+	else
+		tail -n 30 "$1.console"
+	fi | sed 's/^/    console '"$1"': /'
 	fail "$2"
+}
+
+# qemu_of PID: QEMU's PID, the child of timeout PID, while it runs
+# (busybox has no pgrep).
+qemu_of()
+{
+	for st in /proc/[0-9]*/stat; do
+		read -r qp _comm _state ppid _rest <"$st" 2>/dev/null || continue
+		[ "$ppid" = "$1" ] && echo "$qp"
+	done
+	return 0
 }
 
 # stacks PID: where the threads of QEMU (the child of timeout PID) are.
 stacks()
 {
-	for t in /proc/$(pgrep -P "$1")/task/*; do
+	for t in /proc/$(qemu_of "$1")/task/*; do
 		log "    thread ${t##*/} ($(cat "$t/comm")): $(cat "$t/wchan")"
 		sed 's/^/        /' "$t/stack"
 	done
 }
+
+qemu_gone() { [ -z "$(qemu_of "$1")" ]; }
 
 # quit NAME: QEMU NAME, whose guest went on elsewhere, exits.
 quit()
 {
 	mon "$1" quit
 	eval "p=\$pid_$1"
-	if ! wait_for 60 sh -c '! pgrep -P "$1"' sh "$p"; then
+	if ! wait_for 60 qemu_gone "$p"; then
 		stacks "$p"
 		fail "QEMU $1 does not exit"
 	fi
@@ -218,31 +240,10 @@ done
 v0=$(vhost_node v0)
 v1=$(vhost_node v1)
 
-# boot NAME NODE SVQ: QEMU NAME boots the guest, which pings. TCG inside
-# the TCG VM sometimes breaks the guest kernel's own boot, before its init
-# printed a line (86-qemu-vhost-vdpa.sh saw an oops in text_poke_early()):
-# that is QEMU's emulation, shown, and the guest boots once more. Anything
-# else is a failure.
-boot()
-{
-	qemu_start "$@"
-	wait_for 540 rounds_past "$1" 1 && return 0
-	if grep -q "^INNER:" "$1.log" || ! grep -q "Kernel panic" "$1.log"; then
-		stuck "$1" "the guest did not ping on $1"
-	fi
-	tr -d '\r' <"$1.log" | tail -n 40 | sed 's/^/    console '"$1"': /'
-	log "the guest's kernel died in its boot, before its init: once more"
-	eval "p=\$pid_$1"
-	kill -KILL "$p" 2>/dev/null || true
-	wait "$p" || true
-	rm -f "$1.in" "$1.out" "$1-mon.in" "$1-mon.out"
-	qemu_start "$@"
-	wait_for 540 rounds_past "$1" 1 || stuck "$1" "the guest did not ping on $1"
-}
-
 step "QEMU A boots the guest on v0, the device logging"
 echo Y >"$PARAM"
-boot a "$v0" off
+qemu_start a "$v0" off
+wait_for 540 rounds_past a 1 || stuck a "the guest did not ping on A"
 
 leg a b "$v1" off
 echo N >"$PARAM"

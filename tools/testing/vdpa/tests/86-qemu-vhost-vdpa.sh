@@ -50,9 +50,14 @@ node=$(vhost_node v0)
 node=${node#/dev/}
 
 step "QEMU boots a guest on -netdev vhost-vdpa"
-# One vCPU: a second one (maxcpus=2 under multi-threaded TCG) made the
-# nested kernel crash in its boot at cmpxchg16b.
-set -- qemu-system-x86_64 -accel tcg -cpu max -smp 1 -m 256M \
+# No CMPXCHG16B (the guest's kernel then uses its own emulation of it):
+# QEMU 7.2's TCG computes the flags after one from a stale cc_op, so a
+# guest resumed by an interrupt return just before it goes on with bits of
+# an unrelated register as its flags (DF, AC, NT...) and its kernel dies
+# wherever that lands (seen: SLUB's fast path with EFLAGS = a pointer's
+# low half, text_poke_early() in boot, a second vCPU's boot). Fixed in
+# QEMU 8.0, which inlines the instruction.
+set -- qemu-system-x86_64 -accel tcg -cpu max,cx16=off -smp 1 -m 256M \
 	-nodefaults -no-user-config -display none -no-reboot \
 	-serial file:guest.log \
 	-kernel "$INNER/vmlinuz" -initrd "$INNER/initramfs.cpio.gz" \
@@ -93,16 +98,6 @@ boot_inner()
 }
 
 boot_inner "$@"
-# TCG inside the TCG VM sometimes breaks the guest kernel's own boot (seen:
-# an oops in text_poke_early() at LSM init), before its init printed its
-# first line and before virtio_net (a module init loads) is there: that is
-# QEMU's emulation, shown above, and the guest is booted once more. A
-# panic once init has started is a failure.
-if [ "$rc" -eq 0 ] && ! grep -q "^INNER:" guest.log &&
-   grep -q "Kernel panic" guest.log; then
-	log "the guest's kernel died in its boot, before its init: once more"
-	boot_inner "$@"
-fi
 [ "$rc" -eq 0 ] || fail "QEMU exited with status $rc"
 
 log "simulator: sent $dev_tx, received $dev_rx, dropped $dev_drop"
