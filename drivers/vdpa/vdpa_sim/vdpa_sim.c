@@ -214,6 +214,8 @@ static void vdpasim_start(struct vdpasim *sim)
 	for (i = 0; i < sim->nvqs && !sim->broken; i++)
 		if (sim->vqs[i].ready)
 			vdpasim_vq_start(sim, &sim->vqs[i]);
+	if (!sim->broken && sim->cls->start)
+		sim->cls->start(sim);
 }
 
 static void vdpasim_reset_locked(struct vdpasim *sim)

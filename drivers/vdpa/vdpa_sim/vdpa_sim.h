@@ -67,6 +67,9 @@ struct vdpasim_run {
  * @get_vq_group: optional; the group of a queue, default 0
  * @get_vq_stats: optional; emit a queue's counters, lock held
  * @reset: optional; reset class state on device reset, lock held
+ * @start: optional; the driver set DRIVER_OK and the enabled queues
+ *	started (&vdpasim_vq.last_avail: where each was set to start), lock
+ *	held
  */
 struct vdpasim_class {
 	u32 device_id;
@@ -80,6 +83,7 @@ struct vdpasim_class {
 	int (*get_vq_stats)(struct vdpasim *sim, u16 idx,
 			    struct vdpa_stats_msg *msg);
 	void (*reset)(struct vdpasim *sim);
+	void (*start)(struct vdpasim *sim);
 };
 
 /**

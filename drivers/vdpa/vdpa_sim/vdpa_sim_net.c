@@ -43,7 +43,8 @@
 				 BIT_ULL(VIRTIO_NET_F_STATUS) |		\
 				 BIT_ULL(VIRTIO_NET_F_CTRL_VQ) |	\
 				 BIT_ULL(VIRTIO_NET_F_CTRL_MAC_ADDR) |	\
-				 BIT_ULL(VIRTIO_NET_F_MQ))
+				 BIT_ULL(VIRTIO_NET_F_MQ) |		\
+				 BIT_ULL(VIRTIO_NET_F_GUEST_ANNOUNCE))
 
 #define VDPASIM_NET_REQUIRED	(BIT_ULL(VIRTIO_F_VERSION_1) |		\
 				 BIT_ULL(VIRTIO_F_ACCESS_PLATFORM))
@@ -273,8 +274,12 @@ static u8 vdpasim_net_ctrl(struct vdpasim_net *net,
 	case VIRTIO_NET_CTRL_MAC:
 		return vdpasim_net_ctrl_mac(net, hdr.cmd, out);
 	case VIRTIO_NET_CTRL_ANNOUNCE:
-		return hdr.cmd == VIRTIO_NET_CTRL_ANNOUNCE_ACK ?
-		       VIRTIO_NET_OK : VIRTIO_NET_ERR;
+		if (hdr.cmd != VIRTIO_NET_CTRL_ANNOUNCE_ACK)
+			return VIRTIO_NET_ERR;
+		/* The driver announced itself: the request is served. */
+		net->config.status &=
+			~vdpasim_net_cpu_to_le16(VIRTIO_NET_S_ANNOUNCE);
+		return VIRTIO_NET_OK;
 	case VIRTIO_NET_CTRL_MQ:
 		return vdpasim_net_ctrl_mq(net, hdr.cmd, out);
 	}
@@ -400,7 +405,34 @@ static int vdpasim_net_get_vq_stats(struct vdpasim *sim, u16 idx,
 
 static void vdpasim_net_reset(struct vdpasim *sim)
 {
-	sim_to_net(sim)->active_vqp = 1;
+	struct vdpasim_net *net = sim_to_net(sim);
+
+	net->active_vqp = 1;
+	net->config.status &= ~vdpasim_net_cpu_to_le16(VIRTIO_NET_S_ANNOUNCE);
+}
+
+/*
+ * A driver that starts a data queue somewhere else than at its beginning
+ * continues a session begun on another device: it is a migration's
+ * destination (QEMU sets each queue where the source stopped). The guest's
+ * neighbours still look for it where it was, so the device asks the
+ * driver to announce itself (VIRTIO_NET_S_ANNOUNCE, with a config
+ * interrupt); the driver's ANNOUNCE_ACK on the control queue clears it.
+ */
+static void vdpasim_net_start(struct vdpasim *sim)
+{
+	struct vdpasim_net *net = sim_to_net(sim);
+	u32 i;
+
+	if (!(sim->driver_features & BIT_ULL(VIRTIO_NET_F_GUEST_ANNOUNCE)))
+		return;
+	for (i = 0; i < 2 * net->max_vqp; i++)
+		if (sim->vqs[i].started && sim->vqs[i].last_avail)
+			break;
+	if (i == 2 * net->max_vqp)
+		return;
+	net->config.status |= vdpasim_net_cpu_to_le16(VIRTIO_NET_S_ANNOUNCE);
+	vdpasim_config_changed(sim);
 }
 
 static const struct vdpasim_class vdpasim_net_class = {
@@ -413,6 +445,7 @@ static const struct vdpasim_class vdpasim_net_class = {
 	.get_vq_group	= vdpasim_net_get_vq_group,
 	.get_vq_stats	= vdpasim_net_get_vq_stats,
 	.reset		= vdpasim_net_reset,
+	.start		= vdpasim_net_start,
 };
 
 static int vdpasim_net_check_mac(const u8 *mac, struct netlink_ext_ack *extack)
@@ -481,6 +514,12 @@ static int vdpasim_net_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
 	if (max_vqp > 1 && (!has_cvq || !(features & BIT_ULL(VIRTIO_NET_F_MQ)))) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "more than one queue pair needs the CTRL_VQ and MQ features");
+		return -EINVAL;
+	}
+	/* Its acknowledgement is a control command (and virtio_net says so). */
+	if ((features & BIT_ULL(VIRTIO_NET_F_GUEST_ANNOUNCE)) && !has_cvq) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the GUEST_ANNOUNCE feature needs the CTRL_VQ feature");
 		return -EINVAL;
 	}
 
