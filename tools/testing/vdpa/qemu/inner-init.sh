@@ -58,12 +58,16 @@ if grep -q vdpatest=migrate /proc/cmdline; then
 	# 86-qemu-migration.sh moves this guest between QEMUs while it
 	# pings in rounds of two, until the console says "stop"; "mac" on
 	# the console gives it a MAC of its own, through the control queue.
+	# Frames sent beyond the pings are the guest's announcements.
 	r=0
+	pings=0
 	while :; do
 		r=$((r + 1))
 		ping -c 2 -W 1 192.0.2.2 >/ping.out 2>&1
+		n=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' /ping.out)
+		pings=$((pings + ${n:-0}))
 		echo "INNER: round $r sent $(($(cat "$stat/tx_packets") - tx0))" \
-			"received $(($(cat "$stat/rx_packets") - rx0))"
+			"received $(($(cat "$stat/rx_packets") - rx0)) pings $pings"
 		cmd=
 		read -t 1 cmd
 		case $cmd in
@@ -89,6 +93,7 @@ for i in $(seq 20); do
 	sleep 1
 done
 echo "INNER: sent $tx received $rx"
+[ -z "${pings:-}" ] || echo "INNER: pings $pings"
 echo "INNER: done $(cut -d' ' -f1 /proc/uptime)s"
 # Where a frame could have gone, for a run whose counts disagree.
 echo "INNER: tx_dropped $(cat "$stat/tx_dropped") tx_errors $(cat "$stat/tx_errors")"

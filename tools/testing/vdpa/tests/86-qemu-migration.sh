@@ -21,12 +21,19 @@
 # destination device before it rewinds the buffers the shadow rings held
 # (fixed in QEMU 8.0), so every posted RX buffer is lost there.
 #
+# Then a second guest, E (v2) -> F (v3), on devices with the simulator's
+# own features, VIRTIO_NET_F_GUEST_ANNOUNCE among them (QEMU 7.2 cannot
+# have it with shadow virtqueues): F's device, started where E's stopped,
+# asks the guest to announce itself.
+#
 # Checked: every migration completes (QEMU's downtime is reported); the
 # guest pings on every leg and every frame it sent came back (its own
-# counters, exact); the devices' counters, kept over resets for their
-# life, add up to the guest's (frames v0 and v1 took = frames the guest
-# sent = frames delivered, none dropped); v1 has the guest's MAC after D;
-# every page pinned (the logs' among them) is unpinned at the end.
+# counters, exact); it sent its pings and nothing else, but for one
+# announcement after E -> F, acknowledged on v3's control queue; the
+# devices' counters, kept over resets for their life, add up to the
+# guest's (frames v0 and v1 took = frames the guest sent = frames
+# delivered, none dropped); v1 has the guest's MAC after D; every page
+# pinned (the logs' among them) is unpinned at the end.
 #
 # The simulators leave out VIRTIO_RING_F_INDIRECT_DESC: QEMU 7.2's shadow
 # virtqueues refuse devices that offer it. The same features on both, as
@@ -37,7 +44,7 @@
 # The guest has no CMPXCHG16B: QEMU 7.2's TCG gets its flags wrong (see
 # 86-qemu-vhost-vdpa.sh), which killed the guest's kernel at random.
 #
-# Nested TCG: the guest boots in about 75 s, a migration takes 2 to 30 s.
+# Nested TCG: a guest boots in about 75 s, a migration takes 2 to 30 s.
 # vdpatest-timeout: 1200
 
 . "${0%/*}/lib.sh"
@@ -200,10 +207,10 @@ quit()
 	[ "$rc" -eq 0 ] || fail "QEMU $1 exited with status $rc"
 }
 
-pid_a= pid_b= pid_c= pid_d=
+pid_a= pid_b= pid_c= pid_d= pid_e= pid_f=
 stop_all()
 {
-	for p in "$pid_a" "$pid_b" "$pid_c" "$pid_d"; do
+	for p in "$pid_a" "$pid_b" "$pid_c" "$pid_d" "$pid_e" "$pid_f"; do
 		if [ -n "$p" ]; then
 			kill -KILL "$p" 2>/dev/null || true
 		fi
@@ -293,9 +300,16 @@ round_sent()
 	sed -n 's/^INNER: round [0-9]* sent \([0-9]*\) .*/\1/p' "$1.log" |
 		tr -d '\r' | tail -n 1
 }
-sent=$(sed -n 's/^INNER: sent \([0-9]*\) .*/\1/p' d.log | tr -d '\r')
-received=$(sed -n 's/^INNER: sent .* received \([0-9]*\).*/\1/p' d.log |
-	   tr -d '\r')
+# final NAME: the guest's last counters, on QEMU NAME: sent, received and
+# the pings it sent.
+final()
+{
+	sent=$(sed -n 's/^INNER: sent \([0-9]*\) .*/\1/p' "$1.log" | tr -d '\r')
+	received=$(sed -n 's/^INNER: sent .* received \([0-9]*\).*/\1/p' \
+		   "$1.log" | tr -d '\r')
+	pings=$(sed -n 's/^INNER: pings //p' "$1.log" | tr -d '\r')
+}
+final d
 for q in a b c d; do
 	log "guest on $q: to round $(round $q), $(round_sent $q) frames sent by then"
 done
@@ -303,13 +317,58 @@ log "guest: sent $sent, received $received; devices: sent $tx," \
     "received $rx, dropped $drop"
 log "downtime: A -> B $down_ab ms, B -> C $down_bc ms, C -> D $down_cd ms"
 expect_ge "$sent" 10 "frames the guest sent"
+expect_eq "$sent" "$pings" "frames the guest sent: its pings, nothing else"
 expect_eq "$received" "$sent" "frames that came back to the guest"
 expect_eq "$tx" "$sent" "frames v0 and v1 took from the guest"
 expect_eq "$rx" "$tx" "frames v0 and v1 delivered"
 expect_eq "$drop" 0 "frames v0 and v1 dropped"
 expect_eq "$mac" "$NEW_MAC" "v1's MAC after D replayed the control state"
 
-step "the devices go, and every page pinned with them"
 run vdpa dev del v0
 run vdpa dev del v1
+
+# The simulator's own features this time, GUEST_ANNOUNCE among them: QEMU
+# 7.2 cannot have it with shadow virtqueues, so a second guest moves
+# between two devices that log, E (v2) -> F (v3). v3 starts at the queue
+# positions E left, which tells v3 that the driver continues a session:
+# it asks the guest to announce itself, the guest sends a gratuitous ARP
+# and acknowledges through the control queue.
+step "QEMU E boots a guest on v2 with GUEST_ANNOUNCE, the device logging"
+for d in v2 v3; do
+	run vdpa dev add name "$d" mgmtdev vdpasim_net mac "$DEV_MAC"
+done
+v2=$(vhost_node v2)
+v3=$(vhost_node v3)
+echo Y >"$PARAM"
+qemu_start e "$v2" off
+wait_for 540 rounds_past e 1 || stuck e "the guest did not ping on E"
+leg e f "$v3" off
+
+step "on F, the guest announced itself"
+timeout 10 sh -c 'echo stop >f.in' || fail "F's console does not take input"
+wait_for 120 grep -q "^INNER: rx_dropped" f.log ||
+	stuck f "the guest did not stop"
+quiet vdpa -j dev config show v3
+announce=$(jget config v3 link_announce)
+quiet vdpa -j dev vstats show v3 qidx 2
+commands=$(jget vstats v3 commands)
+command_errors=$(jget vstats v3 command_errors)
+rc=0
+wait "$pid_f" || rc=$?
+pid_f=
+for q in e f; do show_qemu $q; done
+[ "$rc" -eq 0 ] || fail "QEMU F exited with status $rc"
+final f
+log "guest: sent $sent ($pings pings), received $received;" \
+    "v3's control queue: $commands commands, $command_errors refused;" \
+    "downtime E -> F $down_ef ms"
+expect_eq "$received" "$sent" "frames that came back to the guest"
+expect_ge "$((sent - pings))" 1 "frames beyond the pings: the announcement"
+expect_ge "$commands" 1 "commands on v3's control queue (the acknowledgment)"
+expect_eq "$command_errors" 0 "commands v3 refused"
+expect_eq "$announce" false "v3 still asking for an announcement"
+
+step "the devices go, and every page pinned with them"
+run vdpa dev del v2
+run vdpa dev del v3
 expect_eq "$(pins)" "$pins0" "pages pinned (FOLL_PIN) compared to the start"
