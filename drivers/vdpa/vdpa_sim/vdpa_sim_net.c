@@ -516,7 +516,7 @@ static int vdpasim_net_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
 				   "more than one queue pair needs the CTRL_VQ and MQ features");
 		return -EINVAL;
 	}
-	/* Its acknowledgement is a control command (and virtio_net says so). */
+	/* Its acknowledgment is a control command (and virtio_net says so). */
 	if ((features & BIT_ULL(VIRTIO_NET_F_GUEST_ANNOUNCE)) && !has_cvq) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "the GUEST_ANNOUNCE feature needs the CTRL_VQ feature");
