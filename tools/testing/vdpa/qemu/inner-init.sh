@@ -74,6 +74,11 @@ if grep -q vdpatest=migrate /proc/cmdline; then
 		stop) break ;;
 		mac)
 			ip link set "$dev" address 52:54:00:12:34:99
+			# A new address flushes every neighbour, permanent
+			# ones too: without the entry again the pings would
+			# wait for ARP and only its requests go out.
+			arp -i "$dev" -s 192.0.2.2 02:00:00:00:00:02 ||
+				echo "INNER: no neighbour"
 			echo "INNER: mac now $(cat "/sys/class/net/$dev/address")"
 			;;
 		esac
