@@ -349,7 +349,8 @@ timeout 10 sh -c 'echo stop >f.in' || fail "F's console does not take input"
 wait_for 120 grep -q "^INNER: rx_dropped" f.log ||
 	stuck f "the guest did not stop"
 quiet vdpa -j dev config show v3
-announce=$(jget config v3 link_announce)
+# iproute2 6.1's JSON key has a trailing space ("link_announce ").
+announce=$(jget config v3 "link_announce ")
 quiet vdpa -j dev vstats show v3 qidx 2
 commands=$(jget vstats v3 commands)
 command_errors=$(jget vstats v3 command_errors)
