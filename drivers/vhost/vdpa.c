@@ -1257,6 +1257,16 @@ static int vhost_vdpa_reset_device(struct vhost_vdpa *v, bool drop)
 	}
 	v->in_batch = false;
 	v->suspended = false;
+	for (i = 0; i < v->vdpa->nvqs; i++) {
+		struct vhost_vdpa_vq *vq = &v->vqs[i];
+
+		/* The device forgot the rings; an owner that goes, the stops. */
+		vq->desc = 0;
+		vq->avail = 0;
+		vq->used = 0;
+		if (drop)
+			vq->stopped = false;
+	}
 	for (i = 0; i < v->vdpa->nas; i++) {
 		/* A parent that failed to reset may still be running. */
 		if (!err)

@@ -21,8 +21,6 @@ struct vhost_vdpa_log_pins;
  * @pins: the pinned pages of the log, or NULL
  * @ctx: eventfd signalled after marks, or NULL
  * @base: user address of the log's first byte, 0 for none
- * @dropped: marks that found no pinned page (a log too small for the
- *	memory the device writes)
  * @on: attached to the parent (VHOST_F_LOG_ALL acked)
  *
  * Everything but the mark is called in the owner's context, serialised by
@@ -34,7 +32,6 @@ struct vhost_vdpa_log {
 	struct vhost_vdpa_log_pins *pins;
 	struct eventfd_ctx *ctx;
 	u64 base;
-	u64 dropped;
 	bool on;
 };
 
