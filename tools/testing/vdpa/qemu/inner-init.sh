@@ -68,8 +68,15 @@ if grep -q vdpatest=migrate /proc/cmdline; then
 		pings=$((pings + ${n:-0}))
 		echo "INNER: round $r sent $(($(cat "$stat/tx_packets") - tx0))" \
 			"received $(($(cat "$stat/rx_packets") - rx0)) pings $pings"
+		# Not "read -t 1": busybox reads a line byte by byte and
+		# checks its deadline between bytes, so a command that comes
+		# in at the deadline is cut ("m", then "ac"). "read -t 0"
+		# only asks whether a whole line waits; then it is read whole.
 		cmd=
-		read -t 1 cmd
+		sleep 1
+		if read -t 0; then
+			read -r cmd
+		fi
 		case $cmd in
 		stop) break ;;
 		mac)

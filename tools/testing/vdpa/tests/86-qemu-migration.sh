@@ -258,7 +258,7 @@ leg b c "$v0" on
 
 step "the guest sets a MAC of its own, through the control queue"
 timeout 10 sh -c 'echo mac >c.in' || fail "C's console does not take input"
-wait_for 60 grep -q "^INNER: mac now" c.log || { show_qemu c; fail "no MAC set"; }
+wait_for 60 grep -q "^INNER: mac now" c.log || stuck c "no MAC set"
 expect_eq "$(sed -n 's/^INNER: mac now //p' c.log | tr -d '\r')" "$NEW_MAC" \
 	"the guest's MAC"
 
@@ -266,8 +266,7 @@ leg c d "$v1" on
 
 step "the guest stops; every frame is accounted for"
 timeout 10 sh -c 'echo stop >d.in' || fail "D's console does not take input"
-wait_for 120 grep -q "^INNER: rx_dropped" d.log ||
-	{ show_qemu d; fail "the guest did not stop"; }
+wait_for 120 grep -q "^INNER: rx_dropped" d.log || stuck d "the guest did not stop"
 # vstats wants a driver that negotiated features: v1 has D (its counters
 # hold B's leg and D's), v0 nobody since C left (its counters, kept for
 # the device's life, hold A's and C's): our client negotiates, no more.
