@@ -191,6 +191,7 @@ static void vdpa_release_dev(struct device *dev)
 	/* ops is only set once allocation succeeded: see __vdpa_alloc_device */
 	if (vdev->ops && vdev->ops->free)
 		vdev->ops->free(vdev);
+	vdpa_ctrlq_release(vdev);
 	xa_erase(&vdpa_devices, vdev->index);
 	kfree(vdev->driver_override);
 	kfree(vdev);
@@ -307,6 +308,7 @@ struct vdpa_device *__vdpa_alloc_device(struct device *parent,
 	}
 
 	vdev->ops = ops;
+	vdev->parent_ops = ops;
 	return vdev;
 }
 EXPORT_SYMBOL_GPL(__vdpa_alloc_device);
@@ -337,7 +339,8 @@ int vdpa_register_device(struct vdpa_device *vdev, u32 nvqs)
 
 	if (!nvqs)
 		return -EINVAL;
-	vdev->nvqs = nvqs;
+	/* A control queue of the core's comes after the parent's queues. */
+	vdev->nvqs = nvqs + !!vdev->ctrlq;
 
 	mutex_lock(&vdpa_dev_lock);
 	err = rhashtable_lookup_insert_key(&vdpa_names, dev_name(&vdev->dev),
@@ -360,6 +363,32 @@ int vdpa_register_device(struct vdpa_device *vdev, u32 nvqs)
 	return err;
 }
 EXPORT_SYMBOL_GPL(vdpa_register_device);
+
+/**
+ * vdpa_set_nvqs - change how many virtqueues a registered device has
+ * @vdev: the device, with its device lock held and no bus driver bound
+ *	(a bus driver sizes its own state by the count when it binds)
+ * @nvqs: the parent's virtqueues, counted as for vdpa_register_device()
+ *
+ * For a parent whose provisioning changes its queues (a net device's
+ * max_vqp). A control queue the core presents follows: it is last.
+ *
+ * Context: process context; must not hold the parent's locks, since
+ * readers of the count hold &vdpa_device.cf_lock while they call the
+ * parent.
+ */
+void vdpa_set_nvqs(struct vdpa_device *vdev, u32 nvqs)
+{
+	device_lock_assert(&vdev->dev);
+	if (WARN_ON_ONCE(vdev->dev.driver || !nvqs))
+		return;
+	down_write(&vdev->cf_lock);
+	vdev->nvqs = nvqs + !!vdev->ctrlq;
+	if (vdev->ctrlq)
+		vdpa_ctrlq_set_pairs(vdev, nvqs / 2);
+	up_write(&vdev->cf_lock);
+}
+EXPORT_SYMBOL_GPL(vdpa_set_nvqs);
 
 /**
  * vdpa_unregister_device - take a device off the bus and drop its reference

@@ -77,6 +77,8 @@ static const struct nla_policy vdpa_nl_vstats_policy[] = {
 static const struct nla_policy vdpa_nl_attr_set_policy[] = {
 	[VDPA_ATTR_DEV_NAME] = VDPA_NL_NAME_POLICY,
 	[VDPA_ATTR_DEV_NET_CFG_MACADDR] = NLA_POLICY_ETH_ADDR,
+	[VDPA_ATTR_DEV_NET_CFG_MAX_VQP] = NLA_POLICY_MIN(NLA_U16, 1),
+	[VDPA_ATTR_DEV_NET_CFG_MTU] = NLA_POLICY_MIN(NLA_U16, ETH_MIN_MTU),
 };
 
 static void *vdpa_nl_put_header(struct sk_buff *msg,

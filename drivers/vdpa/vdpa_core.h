@@ -31,6 +31,9 @@ struct vdpa_device *vdpa_find_device_locked(const char *name);
 struct vdpa_mgmt_dev *vdpa_find_mgmtdev_locked(const char *bus_name,
 					       const char *dev_name);
 
+void vdpa_ctrlq_release(struct vdpa_device *vdev);
+void vdpa_ctrlq_set_pairs(struct vdpa_device *vdev, u16 pairs);
+
 int vdpa_netlink_init(void);
 void vdpa_netlink_exit(void);
 

@@ -93,7 +93,12 @@ redefines the in-kernel API:
  - iotlb.c (linux/vdpa_iotlb.h): IOVA to host address translation for
    parents that need a software IOTLB;
  - devring.c (linux/vdpa_devring.h): device-side split virtqueue access,
-   shared by software parents instead of each keeping its own.
+   shared by software parents instead of each keeping its own;
+ - net_ctrl.c (linux/vdpa_net_ctrl.h): virtio-net control commands,
+   decoded and checked once, applied by parents through
+   struct vdpa_net_ctrl_ops;
+ - ctrlq.c: a control virtqueue the core presents for a net parent that
+   has none, so that a device saves a hardware queue.
 
 struct vdpa_config_ops documents, per callback, its calling context, what
 it may sleep on and its ordering against status changes, so that parents
@@ -110,9 +115,10 @@ the device's IOTLB and the shared device-side ring code, and runs them on
 a shared workqueue instead of a kthread per device, so that thousands of
 devices cost little until a driver starts them.
 
-vdpa_sim_net loops transmitted frames back to the receive queue and
-supports MAC, MTU and queue pair provisioning, a control virtqueue and
-per-queue statistics; vdpa_sim_blk is a sparse RAM disk. Both register
+vdpa_sim_net loops transmitted frames back to the receive queue of the
+same queue pair through the receive filter the driver set (MAC tables, RX
+modes, VLANs) and supports MAC, MTU and queue pair provisioning, a control
+virtqueue and per-queue statistics; vdpa_sim_blk is a sparse RAM disk. Both register
 management devices ("vdpasim_net", "vdpasim_blk") through which devices
 are created over netlink.
 
