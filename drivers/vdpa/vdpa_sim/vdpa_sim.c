@@ -203,7 +203,7 @@ static void vdpasim_start(struct vdpasim *sim)
 {
 	u32 i;
 
-	sim->run = kmalloc(sizeof(*sim->run), GFP_KERNEL);
+	sim->run = kmalloc(sizeof(*sim->run) + sim->cls->run_size, GFP_KERNEL);
 	if (!sim->run) {
 		/* Tell the driver, which may be waiting for a queue. */
 		sim->status |= VIRTIO_CONFIG_S_NEEDS_RESET;
@@ -211,6 +211,7 @@ static void vdpasim_start(struct vdpasim *sim)
 		vdpasim_signal(&sim->config_cb);
 		return;
 	}
+	memset(sim->run->cls, 0, sim->cls->run_size);
 	for (i = 0; i < sim->nvqs && !sim->broken; i++)
 		if (sim->vqs[i].ready)
 			vdpasim_vq_start(sim, &sim->vqs[i]);
@@ -226,9 +227,9 @@ static void vdpasim_reset_locked(struct vdpasim *sim)
 	sim->run = NULL;
 	for (i = 0; i < sim->nvqs; i++)
 		memset(&sim->vqs[i], 0, sizeof(sim->vqs[i]));
-	for (i = 0; i < sim->vdpa.nas; i++)
+	for (i = 0; i < sim->cls->nas; i++)
 		vdpasim_as_init(sim, &sim->as[i]);
-	for (i = 0; i < sim->vdpa.ngroups; i++)
+	for (i = 0; i < sim->cls->ngroups; i++)
 		sim->group_asid[i] = 0;
 	/* The callback may belong to a driver that is unbinding. */
 	memset(&sim->config_cb, 0, sizeof(sim->config_cb));
@@ -628,7 +629,7 @@ static int vdpasim_set_map(struct vdpa_device *vdpa, unsigned int asid,
 	struct vdpa_iotlb *as;
 	int err = 0;
 
-	if (asid >= vdpa->nas)
+	if (asid >= sim->cls->nas)
 		return -EINVAL;
 	as = &sim->as[asid];
 	mutex_lock(&sim->lock);
@@ -656,7 +657,7 @@ static int vdpasim_dma_map(struct vdpa_device *vdpa, unsigned int asid,
 	struct vdpa_iotlb *as;
 	int err;
 
-	if (asid >= vdpa->nas || !size)
+	if (asid >= sim->cls->nas || !size)
 		return -EINVAL;
 	as = &sim->as[asid];
 	mutex_lock(&sim->lock);
@@ -675,7 +676,7 @@ static int vdpasim_dma_unmap(struct vdpa_device *vdpa, unsigned int asid,
 	struct vdpa_iotlb *as;
 	int err;
 
-	if (asid >= vdpa->nas || !size || iova + (size - 1) < iova)
+	if (asid >= sim->cls->nas || !size || iova + (size - 1) < iova)
 		return -EINVAL;
 	as = &sim->as[asid];
 	mutex_lock(&sim->lock);
@@ -691,7 +692,7 @@ static int vdpasim_reset_map(struct vdpa_device *vdpa, unsigned int asid)
 {
 	struct vdpasim *sim = vdpa_to_sim(vdpa);
 
-	if (asid >= vdpa->nas)
+	if (asid >= sim->cls->nas)
 		return -EINVAL;
 	mutex_lock(&sim->lock);
 	vdpasim_as_init(sim, &sim->as[asid]);
@@ -704,7 +705,7 @@ static int vdpasim_set_group_asid(struct vdpa_device *vdpa,
 {
 	struct vdpasim *sim = vdpa_to_sim(vdpa);
 
-	if (group >= vdpa->ngroups || asid >= vdpa->nas)
+	if (group >= sim->cls->ngroups || asid >= sim->cls->nas)
 		return -EINVAL;
 	mutex_lock(&sim->lock);
 	sim->group_asid[group] = asid;
@@ -721,7 +722,7 @@ static int vdpasim_set_dirty_log(struct vdpa_device *vdpa,
 	u32 i;
 
 	mutex_lock(&sim->lock);
-	for (i = 0; i < vdpa->nas; i++)
+	for (i = 0; i < sim->cls->nas; i++)
 		sim->as[i].log = log;
 	mutex_unlock(&sim->lock);
 	return 0;
@@ -741,7 +742,7 @@ static void vdpasim_free(struct vdpa_device *vdpa)
 	cancel_work_sync(&sim->work);
 	kfree(sim->run);
 	if (sim->as)
-		for (i = 0; i < vdpa->nas; i++)
+		for (i = 0; i < sim->cls->nas; i++)
 			vdpa_iotlb_clear(&sim->as[i]);
 	kfree(sim->as);
 	kfree(sim->group_asid);
@@ -850,6 +851,32 @@ err:
 	return ERR_PTR(-ENOMEM);
 }
 EXPORT_SYMBOL_GPL(vdpasim_create);
+
+/**
+ * vdpasim_set_nvqs - give a device another number of virtqueues
+ * @sim: the device, with @sim->lock held, reset (no driver uses it)
+ * @nvqs: the new number
+ *
+ * The class tells the core afterwards (vdpa_set_nvqs()), without the lock.
+ *
+ * Return: 0, -EBUSY while a driver uses the device, or -ENOMEM.
+ */
+int vdpasim_set_nvqs(struct vdpasim *sim, u32 nvqs)
+{
+	struct vdpasim_vq *vqs;
+
+	lockdep_assert_held(&sim->lock);
+	if (sim->status || !nvqs)
+		return -EBUSY;
+	vqs = kcalloc(nvqs, sizeof(*vqs), GFP_KERNEL);
+	if (!vqs)
+		return -ENOMEM;
+	kfree(sim->vqs);
+	sim->vqs = vqs;
+	sim->nvqs = nvqs;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(vdpasim_set_nvqs);
 
 /**
  * vdpasim_register - put a device from vdpasim_create() on the bus

@@ -48,10 +48,12 @@ struct vdpasim_vq {
  * struct vdpasim_run - buffers that only exist while the driver runs
  * @segs: two chains' worth of segments (e.g. a TX and an RX chain)
  * @buf: bounce buffer for copies between two chains
+ * @cls: the class's own per-run state, &vdpasim_class.run_size bytes
  */
 struct vdpasim_run {
 	struct vdpa_devring_seg segs[2][VDPASIM_MAX_SEGS];
 	u8 buf[VDPASIM_BUF_SIZE];
+	unsigned long cls[];
 };
 
 /**
@@ -60,6 +62,8 @@ struct vdpasim_run {
  * @ngroups: number of virtqueue groups
  * @nas: number of address spaces
  * @config_size: size of the config space at &vdpasim.config
+ * @run_size: bytes of per-run state the class wants at &vdpasim_run.cls,
+ *	zeroed at DRIVER_OK
  * @work: run the datapath for a bounded batch; called with &vdpasim.lock
  *	held while the device runs; returns true if work is left
  * @set_config: optional; apply a driver write to config space (bounds
@@ -76,6 +80,7 @@ struct vdpasim_class {
 	u32 ngroups;
 	u32 nas;
 	size_t config_size;
+	size_t run_size;
 	bool (*work)(struct vdpasim *sim);
 	void (*set_config)(struct vdpasim *sim, unsigned int offset,
 			   const void *buf, unsigned int len);
@@ -93,7 +98,7 @@ struct vdpasim_class {
  * @lock: guards everything below against the ops and the work
  * @work: the datapath, queued on the simulators' shared workqueue
  * @vqs: @nvqs virtqueues
- * @as: &vdpa_device.nas address spaces, identity until mapped
+ * @as: &vdpasim_class.nas address spaces, identity until mapped
  * @group_asid: address space of each virtqueue group
  * @run: per-run buffers, allocated at DRIVER_OK, NULL otherwise
  * @config: the class's config space, @cls->config_size bytes
@@ -135,6 +140,7 @@ struct vdpasim *vdpasim_create(const struct vdpasim_class *cls,
 			       struct vdpa_mgmt_dev *mdev, const char *name,
 			       size_t size, u32 nvqs, u64 features);
 int vdpasim_register(struct vdpasim *sim);
+int vdpasim_set_nvqs(struct vdpasim *sim, u32 nvqs);
 void vdpasim_stop(struct vdpasim *sim);
 struct vdpasim_vq *vdpasim_vq_running(struct vdpasim *sim, u16 idx);
 void vdpasim_vq_notify(struct vdpasim *sim, struct vdpasim_vq *vq);

@@ -1,11 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vDPA simulator: a virtio-net device that loops every transmitted frame
- * back to the receive queue of the same queue pair.
+ * back to the receive queue of the same queue pair, through the receive
+ * filter the driver set up: MAC tables and RX modes, VLAN filter.
  *
  * Queues are rx0, tx0, rx1, tx1, ... and, with VIRTIO_NET_F_CTRL_VQ, a
- * control queue last. The control queue is in a group of its own so that a
- * VMM can shadow it in a separate address space.
+ * control queue after the last pair the driver can use (index 2 without
+ * VIRTIO_NET_F_MQ), in a group of its own so that a VMM can shadow it in a
+ * separate address space. Its commands are decoded by the core
+ * (vdpa_net_ctrl_handle()); the simulator only applies them.
+ *
+ * Two management devices: "vdpasim_net" has no control queue of its own,
+ * the core presents one (vdpa_net_add_ctrlq()), as it would for hardware
+ * without one; "vdpasim_net_hwcvq" walks its control queue itself, as
+ * hardware with a control queue does. Both must look the same to drivers.
  */
 
 #include <linux/etherdevice.h>
@@ -14,6 +22,7 @@
 #include <linux/netlink.h>
 #include <linux/slab.h>
 #include <linux/vdpa.h>
+#include <linux/vdpa_net_ctrl.h>
 #include <uapi/linux/vdpa.h>
 #include <uapi/linux/virtio_config.h>
 #include <uapi/linux/virtio_ids.h>
@@ -46,12 +55,31 @@
 				 BIT_ULL(VIRTIO_NET_F_MQ) |		\
 				 BIT_ULL(VIRTIO_NET_F_GUEST_ANNOUNCE))
 
+/*
+ * What the control queue can do beyond the default: provisioned with
+ * "device_features". Not offered by default because QEMU 7.2 refuses
+ * shadow virtqueues (x-svq=on) on a device offering a feature its shadow
+ * control queue does not know, and it knows none of these.
+ */
+#define VDPASIM_NET_OPTIONAL	(BIT_ULL(VIRTIO_NET_F_CTRL_RX) |	\
+				 BIT_ULL(VIRTIO_NET_F_CTRL_RX_EXTRA) |	\
+				 BIT_ULL(VIRTIO_NET_F_CTRL_VLAN))
+
+#define VDPASIM_NET_SUPPORTED	(VDPASIM_NET_FEATURES | VDPASIM_NET_OPTIONAL)
+
+/* The control features: each needs the control queue. */
+#define VDPASIM_NET_CTRL_FEATURES (VDPASIM_NET_OPTIONAL |		\
+				   BIT_ULL(VIRTIO_NET_F_CTRL_MAC_ADDR) |	\
+				   BIT_ULL(VIRTIO_NET_F_MQ) |		\
+				   BIT_ULL(VIRTIO_NET_F_GUEST_ANNOUNCE))
+
 #define VDPASIM_NET_REQUIRED	(BIT_ULL(VIRTIO_F_VERSION_1) |		\
 				 BIT_ULL(VIRTIO_F_ACCESS_PLATFORM))
 
 /*
  * Per-queue counters. Their meaning depends on the queue type:
- * rx: received frames/bytes, frames dropped for lack of a buffer;
+ * rx: received frames/bytes, frames dropped for lack of a buffer, frames
+ *     the receive filter dropped;
  * tx: sent frames/bytes, malformed requests;
  * cvq: commands, failed commands.
  */
@@ -59,6 +87,19 @@ struct vdpasim_net_qstats {
 	u64 frames;
 	u64 bytes;
 	u64 errors;
+	u64 filtered;
+};
+
+/**
+ * struct vdpasim_net_run - receive filtering state of a run
+ * @ctl: the control queue's decoder
+ * @filter: the MAC filter, as the driver last set it
+ * @vlans: the VLAN ids the driver added
+ */
+struct vdpasim_net_run {
+	struct vdpa_net_ctrl ctl;
+	struct vdpa_net_rx_filter filter;
+	DECLARE_BITMAP(vlans, VLAN_N_VID);
 };
 
 struct vdpasim_net {
@@ -67,7 +108,7 @@ struct vdpasim_net {
 	struct vdpasim_net_qstats *stats;
 	u16 max_vqp;
 	u16 active_vqp;
-	bool has_cvq;
+	bool own_cvq;
 };
 
 static struct vdpasim_net *sim_to_net(struct vdpasim *sim)
@@ -75,9 +116,30 @@ static struct vdpasim_net *sim_to_net(struct vdpasim *sim)
 	return container_of(sim, struct vdpasim_net, sim);
 }
 
+static struct vdpasim_net_run *net_run(struct vdpasim_net *net)
+{
+	return (struct vdpasim_net_run *)net->sim.run->cls;
+}
+
+/* Queue pairs the driver can use: one unless it negotiated MQ. */
+static u16 vdpasim_net_pairs(const struct vdpasim_net *net)
+{
+	if (net->sim.driver_features &&
+	    !vdpasim_has_feature(&net->sim, VIRTIO_NET_F_MQ))
+		return 1;
+	return net->max_vqp;
+}
+
+/* Before features are negotiated, where it is with MQ. */
 static u16 vdpasim_net_cvq_index(const struct vdpasim_net *net)
 {
-	return 2 * net->max_vqp;
+	return 2 * vdpasim_net_pairs(net);
+}
+
+/* The control queue's counters stay in the last slot wherever it is. */
+static struct vdpasim_net_qstats *vdpasim_net_cvq_stats(struct vdpasim_net *net)
+{
+	return &net->stats[2 * net->max_vqp];
 }
 
 static __virtio16 vdpasim_net_cpu_to_le16(u16 val)
@@ -119,6 +181,40 @@ static int vdpasim_net_copy(struct vdpasim *sim, struct vdpasim_vq *txq,
 	return 0;
 }
 
+/* Whether the driver's receive filter lets the frame of @tx through. */
+static int vdpasim_net_pass(struct vdpasim_net *net,
+			    struct vdpasim_vq *txq,
+			    const struct vdpa_devring_chain *tx)
+{
+	struct vdpasim *sim = &net->sim;
+	struct vdpasim_net_run *run = net_run(net);
+	bool mac_filter = vdpasim_has_feature(sim, VIRTIO_NET_F_CTRL_RX);
+	bool vlan_filter = vdpasim_has_feature(sim, VIRTIO_NET_F_CTRL_VLAN);
+	struct vdpa_devring_iter out;
+	struct vlan_ethhdr eth;
+	ssize_t n;
+
+	if (!mac_filter && !vlan_filter)
+		return 1;
+	if (mac_filter && run->filter.promisc)
+		return 1;
+	vdpa_devring_iter_out(&out, &txq->ring, tx);
+	vdpa_devring_skip(&out, VDPASIM_NET_HDR_LEN);
+	n = vdpa_devring_pull(&out, &eth, sizeof(eth));
+	if (n < 0)
+		return n;
+	if (n < ETH_HLEN)
+		return 0;
+	if (mac_filter && !vdpa_net_rx_filter_pass(&run->filter,
+						   net->config.mac, eth.h_dest))
+		return 0;
+	if (vlan_filter && eth.h_vlan_proto == htons(ETH_P_8021Q) &&
+	    n >= VLAN_ETH_HLEN &&
+	    !test_bit(ntohs(eth.h_vlan_TCI) & VLAN_VID_MASK, run->vlans))
+		return 0;
+	return 1;
+}
+
 /*
  * Deliver one transmitted frame. Errors returned here are ring or memory
  * faults that break the device; a frame nobody can receive is only dropped.
@@ -147,10 +243,19 @@ static int vdpasim_net_xmit(struct vdpasim_net *net, u16 pair,
 	txs->frames++;
 	txs->bytes += frame_len;
 
-	rxq = vdpasim_vq_running(sim, 2 * pair);
+	/* The driver may still send on a pair it stopped; none receives. */
+	rxq = pair < net->active_vqp ? vdpasim_vq_running(sim, 2 * pair) : NULL;
 	if (!rxq) {
 		rxs->errors++;
 		return 0;
+	}
+	ret = vdpasim_net_pass(net, txq, tx);
+	if (ret <= 0) {
+		if (ret)
+			vdpasim_vq_error(sim, txq, ret);
+		else
+			rxs->filtered++;
+		return ret;
 	}
 	ret = vdpa_devring_fetch(&rxq->ring, &rx);
 	if (ret < 0) {
@@ -219,72 +324,140 @@ static bool vdpasim_net_tx(struct vdpasim_net *net, u16 pair)
 	return done == VDPASIM_NET_BUDGET;
 }
 
-static u8 vdpasim_net_ctrl_mac(struct vdpasim_net *net, u8 cmd,
-			       struct vdpa_devring_iter *out)
+/*
+ * What the control commands do to the simulator, with the device lock
+ * held: called by the decoder from our work (our own control queue), or
+ * through the locking wrappers below (the core's).
+ */
+static int vdpasim_net_set_mac(struct vdpa_device *vdpa, const u8 *mac)
 {
-	u8 mac[ETH_ALEN];
+	struct vdpasim_net *net = sim_to_net(vdpa_to_sim(vdpa));
 
-	switch (cmd) {
-	case VIRTIO_NET_CTRL_MAC_TABLE_SET:
-		/* No filtering: every frame is looped back anyway. */
-		return VIRTIO_NET_OK;
-	case VIRTIO_NET_CTRL_MAC_ADDR_SET:
-		if (vdpa_devring_pull(out, mac, sizeof(mac)) != sizeof(mac))
-			return VIRTIO_NET_ERR;
-		memcpy(net->config.mac, mac, sizeof(mac));
-		net->sim.generation++;
-		return VIRTIO_NET_OK;
-	}
-	return VIRTIO_NET_ERR;
+	lockdep_assert_held(&net->sim.lock);
+	ether_addr_copy(net->config.mac, mac);
+	net->sim.generation++;
+	return 0;
 }
 
-static u8 vdpasim_net_ctrl_mq(struct vdpasim_net *net, u8 cmd,
-			      struct vdpa_devring_iter *out)
+static int vdpasim_net_set_rx_filter(struct vdpa_device *vdpa,
+				     const struct vdpa_net_rx_filter *filter)
 {
-	__le16 val;
-	u16 pairs;
+	struct vdpasim_net *net = sim_to_net(vdpa_to_sim(vdpa));
 
-	if (cmd != VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET ||
-	    !vdpasim_has_feature(&net->sim, VIRTIO_NET_F_MQ))
-		return VIRTIO_NET_ERR;
-	if (vdpa_devring_pull(out, &val, sizeof(val)) != sizeof(val))
-		return VIRTIO_NET_ERR;
-	pairs = le16_to_cpu(val);
-	if (pairs < VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN || pairs > net->max_vqp)
-		return VIRTIO_NET_ERR;
+	lockdep_assert_held(&net->sim.lock);
+	/* The filter lives with the run: none without a started device. */
+	if (!net->sim.run)
+		return -ENODEV;
+	net_run(net)->filter = *filter;
+	return 0;
+}
+
+static int vdpasim_net_set_vlan(struct vdpa_device *vdpa, u16 vid, bool add)
+{
+	struct vdpasim_net *net = sim_to_net(vdpa_to_sim(vdpa));
+
+	lockdep_assert_held(&net->sim.lock);
+	if (!net->sim.run)
+		return -ENODEV;
+	if (add)
+		set_bit(vid, net_run(net)->vlans);
+	else
+		clear_bit(vid, net_run(net)->vlans);
+	return 0;
+}
+
+static int vdpasim_net_set_queue_pairs(struct vdpa_device *vdpa, u16 pairs)
+{
+	struct vdpasim_net *net = sim_to_net(vdpa_to_sim(vdpa));
+
+	lockdep_assert_held(&net->sim.lock);
 	net->active_vqp = pairs;
-	return VIRTIO_NET_OK;
+	return 0;
 }
 
-static u8 vdpasim_net_ctrl(struct vdpasim_net *net,
-			   struct vdpa_devring_iter *out)
+static int vdpasim_net_announce_ack(struct vdpa_device *vdpa)
 {
-	struct virtio_net_ctrl_hdr hdr;
-	u8 val;
+	struct vdpasim_net *net = sim_to_net(vdpa_to_sim(vdpa));
 
-	if (vdpa_devring_pull(out, &hdr, sizeof(hdr)) != sizeof(hdr))
-		return VIRTIO_NET_ERR;
-
-	switch (hdr.class) {
-	case VIRTIO_NET_CTRL_RX:
-		/* Modes are accepted but change nothing for a loopback. */
-		if (vdpa_devring_pull(out, &val, 1) != 1)
-			return VIRTIO_NET_ERR;
-		return VIRTIO_NET_OK;
-	case VIRTIO_NET_CTRL_MAC:
-		return vdpasim_net_ctrl_mac(net, hdr.cmd, out);
-	case VIRTIO_NET_CTRL_ANNOUNCE:
-		if (hdr.cmd != VIRTIO_NET_CTRL_ANNOUNCE_ACK)
-			return VIRTIO_NET_ERR;
-		/* The driver announced itself: the request is served. */
-		net->config.status &=
-			~vdpasim_net_cpu_to_le16(VIRTIO_NET_S_ANNOUNCE);
-		return VIRTIO_NET_OK;
-	case VIRTIO_NET_CTRL_MQ:
-		return vdpasim_net_ctrl_mq(net, hdr.cmd, out);
-	}
-	return VIRTIO_NET_ERR;
+	lockdep_assert_held(&net->sim.lock);
+	net->config.status &= ~vdpasim_net_cpu_to_le16(VIRTIO_NET_S_ANNOUNCE);
+	return 0;
 }
+
+static const struct vdpa_net_ctrl_ops vdpasim_net_ctrl_ops = {
+	.set_mac		= vdpasim_net_set_mac,
+	.set_rx_filter		= vdpasim_net_set_rx_filter,
+	.set_vlan		= vdpasim_net_set_vlan,
+	.set_queue_pairs	= vdpasim_net_set_queue_pairs,
+	.announce_ack		= vdpasim_net_announce_ack,
+};
+
+/* The core's control queue calls from its own work, without our lock. */
+static int vdpasim_net_core_set_mac(struct vdpa_device *vdpa, const u8 *mac)
+{
+	struct vdpasim *sim = vdpa_to_sim(vdpa);
+	int ret;
+
+	mutex_lock(&sim->lock);
+	ret = vdpasim_net_set_mac(vdpa, mac);
+	mutex_unlock(&sim->lock);
+	return ret;
+}
+
+static int vdpasim_net_core_set_rx_filter(struct vdpa_device *vdpa,
+					  const struct vdpa_net_rx_filter *f)
+{
+	struct vdpasim *sim = vdpa_to_sim(vdpa);
+	int ret;
+
+	mutex_lock(&sim->lock);
+	ret = vdpasim_net_set_rx_filter(vdpa, f);
+	mutex_unlock(&sim->lock);
+	return ret;
+}
+
+static int vdpasim_net_core_set_vlan(struct vdpa_device *vdpa, u16 vid,
+				     bool add)
+{
+	struct vdpasim *sim = vdpa_to_sim(vdpa);
+	int ret;
+
+	mutex_lock(&sim->lock);
+	ret = vdpasim_net_set_vlan(vdpa, vid, add);
+	mutex_unlock(&sim->lock);
+	return ret;
+}
+
+static int vdpasim_net_core_set_queue_pairs(struct vdpa_device *vdpa,
+					    u16 pairs)
+{
+	struct vdpasim *sim = vdpa_to_sim(vdpa);
+	int ret;
+
+	mutex_lock(&sim->lock);
+	ret = vdpasim_net_set_queue_pairs(vdpa, pairs);
+	mutex_unlock(&sim->lock);
+	return ret;
+}
+
+static int vdpasim_net_core_announce_ack(struct vdpa_device *vdpa)
+{
+	struct vdpasim *sim = vdpa_to_sim(vdpa);
+	int ret;
+
+	mutex_lock(&sim->lock);
+	ret = vdpasim_net_announce_ack(vdpa);
+	mutex_unlock(&sim->lock);
+	return ret;
+}
+
+static const struct vdpa_net_ctrl_ops vdpasim_net_core_ctrl_ops = {
+	.set_mac		= vdpasim_net_core_set_mac,
+	.set_rx_filter		= vdpasim_net_core_set_rx_filter,
+	.set_vlan		= vdpasim_net_core_set_vlan,
+	.set_queue_pairs	= vdpasim_net_core_set_queue_pairs,
+	.announce_ack		= vdpasim_net_core_announce_ack,
+};
 
 static bool vdpasim_net_cvq(struct vdpasim_net *net)
 {
@@ -294,43 +467,30 @@ static bool vdpasim_net_cvq(struct vdpasim_net *net)
 		.segs = sim->run->segs[0],
 		.max_segs = VDPASIM_MAX_SEGS,
 	};
-	struct vdpa_devring_iter out, in;
 	struct vdpasim_vq *cvq;
 	unsigned int done;
-	u32 written;
-	u8 status;
 	int ret = 0;
 
-	if (!net->has_cvq)
+	if (!net->own_cvq)
 		return false;
 	cvq = vdpasim_vq_running(sim, vdpasim_net_cvq_index(net));
 	if (!cvq)
 		return false;
-	stats = &net->stats[vdpasim_net_cvq_index(net)];
+	stats = vdpasim_net_cvq_stats(net);
 
 	for (done = 0; done < VDPASIM_NET_BUDGET; done++) {
 		ret = vdpa_devring_fetch(&cvq->ring, &chain);
 		if (ret <= 0)
 			break;
-		vdpa_devring_iter_out(&out, &cvq->ring, &chain);
-		status = vdpasim_net_ctrl(net, &out);
-
-		/* The ack is the last writable byte. */
-		written = 0;
-		if (chain.in_len) {
-			vdpa_devring_iter_in(&in, &cvq->ring, &chain);
-			vdpa_devring_skip(&in, chain.in_len - 1);
-			ret = vdpa_devring_push(&in, &status, 1);
-			if (ret < 0)
-				break;
-			written = 1;
-		} else {
-			status = VIRTIO_NET_ERR;
-		}
+		ret = vdpa_net_ctrl_handle(&net_run(net)->ctl, &cvq->ring,
+					   &chain);
+		if (ret < 0)
+			break;
 		stats->frames++;
-		if (status != VIRTIO_NET_OK)
+		if (ret != VIRTIO_NET_OK)
 			stats->errors++;
-		ret = vdpa_devring_complete(&cvq->ring, chain.head, written);
+		ret = vdpa_devring_complete(&cvq->ring, chain.head,
+					    chain.in_len ? 1 : 0);
 		if (ret)
 			break;
 	}
@@ -372,7 +532,7 @@ static u32 vdpasim_net_get_vq_group(struct vdpasim *sim, u16 idx)
 {
 	struct vdpasim_net *net = sim_to_net(sim);
 
-	if (net->has_cvq && idx == vdpasim_net_cvq_index(net))
+	if (net->own_cvq && idx == vdpasim_net_cvq_index(net))
 		return VDPASIM_NET_CVQ_GROUP;
 	return VDPASIM_NET_DATA_GROUP;
 }
@@ -380,26 +540,35 @@ static u32 vdpasim_net_get_vq_group(struct vdpasim *sim, u16 idx)
 static int vdpasim_net_get_vq_stats(struct vdpasim *sim, u16 idx,
 				    struct vdpa_stats_msg *msg)
 {
+	static const struct vdpasim_net_qstats none;
 	struct vdpasim_net *net = sim_to_net(sim);
 	const struct vdpasim_net_qstats *s = &net->stats[idx];
-	static const char * const names[3][3] = {
-		{ "received_frames", "received_bytes", "dropped_frames" },
-		{ "sent_frames", "sent_bytes", "bad_descriptors" },
-		{ "commands", NULL, "command_errors" },
+	static const char * const names[3][4] = {
+		{ "received_frames", "received_bytes", "dropped_frames",
+		  "filtered_frames" },
+		{ "sent_frames", "sent_bytes", "bad_descriptors", NULL },
+		{ "commands", NULL, "command_errors", NULL },
 	};
 	const char * const *n;
 	int err;
 
-	if (net->has_cvq && idx == vdpasim_net_cvq_index(net))
+	if (net->own_cvq && idx == vdpasim_net_cvq_index(net)) {
 		n = names[2];
-	else
+		s = vdpasim_net_cvq_stats(net);
+	} else {
 		n = names[idx & 1];
+		/* The control queue's slot, a queue this driver lacks. */
+		if (idx == 2 * net->max_vqp)
+			s = &none;
+	}
 
 	err = vdpa_stats_put(msg, n[0], s->frames);
 	if (!err && n[1])
 		err = vdpa_stats_put(msg, n[1], s->bytes);
 	if (!err)
 		err = vdpa_stats_put(msg, n[2], s->errors);
+	if (!err && n[3])
+		err = vdpa_stats_put(msg, n[3], s->filtered);
 	return err;
 }
 
@@ -419,27 +588,66 @@ static void vdpasim_net_reset(struct vdpasim *sim)
  * driver to announce itself (VIRTIO_NET_S_ANNOUNCE, with a config
  * interrupt); the driver's ANNOUNCE_ACK on the control queue clears it.
  */
-static void vdpasim_net_start(struct vdpasim *sim)
+static void vdpasim_net_announce(struct vdpasim_net *net)
 {
-	struct vdpasim_net *net = sim_to_net(sim);
+	struct vdpasim *sim = &net->sim;
 	u32 i;
 
-	if (!(sim->driver_features & BIT_ULL(VIRTIO_NET_F_GUEST_ANNOUNCE)))
+	if (!vdpasim_has_feature(sim, VIRTIO_NET_F_GUEST_ANNOUNCE))
 		return;
-	for (i = 0; i < 2 * net->max_vqp; i++)
+	for (i = 0; i < 2 * vdpasim_net_pairs(net); i++)
 		if (sim->vqs[i].started && sim->vqs[i].last_avail)
 			break;
-	if (i == 2 * net->max_vqp)
+	if (i == 2 * vdpasim_net_pairs(net))
 		return;
 	net->config.status |= vdpasim_net_cpu_to_le16(VIRTIO_NET_S_ANNOUNCE);
 	vdpasim_config_changed(sim);
 }
 
+static void vdpasim_net_start(struct vdpasim *sim)
+{
+	struct vdpasim_net *net = sim_to_net(sim);
+	struct vdpasim_vq *cvq;
+	int err;
+
+	if (net->own_cvq && vdpasim_has_feature(sim, VIRTIO_NET_F_CTRL_VQ)) {
+		err = vdpa_net_ctrl_start(&net_run(net)->ctl, &sim->vdpa,
+					  &vdpasim_net_ctrl_ops,
+					  sim->driver_features, net->max_vqp);
+		/* Our operations do not fail; a queue must carry the blame. */
+		cvq = &sim->vqs[vdpasim_net_cvq_index(net)];
+		if (WARN_ON_ONCE(err)) {
+			vdpasim_vq_error(sim, cvq, err);
+			return;
+		}
+	}
+	vdpasim_net_announce(net);
+}
+
+/*
+ * The data queues: the core adds the control queue and its group, which a
+ * VMM may move to our second address space.
+ */
 static const struct vdpasim_class vdpasim_net_class = {
+	.device_id	= VIRTIO_ID_NET,
+	.ngroups	= 1,
+	.nas		= 2,
+	.config_size	= sizeof(struct virtio_net_config),
+	.run_size	= sizeof(struct vdpasim_net_run),
+	.work		= vdpasim_net_work,
+	.set_config	= vdpasim_net_set_config,
+	.get_vq_stats	= vdpasim_net_get_vq_stats,
+	.reset		= vdpasim_net_reset,
+	.start		= vdpasim_net_start,
+};
+
+/* Our own control queue, in a group of its own, with a space for it. */
+static const struct vdpasim_class vdpasim_net_hwcvq_class = {
 	.device_id	= VIRTIO_ID_NET,
 	.ngroups	= 2,
 	.nas		= 2,
 	.config_size	= sizeof(struct virtio_net_config),
+	.run_size	= sizeof(struct vdpasim_net_run),
 	.work		= vdpasim_net_work,
 	.set_config	= vdpasim_net_set_config,
 	.get_vq_group	= vdpasim_net_get_vq_group,
@@ -447,6 +655,8 @@ static const struct vdpasim_class vdpasim_net_class = {
 	.reset		= vdpasim_net_reset,
 	.start		= vdpasim_net_start,
 };
+
+static struct vdpa_mgmt_dev vdpasim_net_hwcvq_mgmt;
 
 static int vdpasim_net_check_mac(const u8 *mac, struct netlink_ext_ack *extack)
 {
@@ -458,6 +668,40 @@ static int vdpasim_net_check_mac(const u8 *mac, struct netlink_ext_ack *extack)
 	return 0;
 }
 
+static int vdpasim_net_check_mtu(u16 mtu, struct netlink_ext_ack *extack)
+{
+	if (mtu < ETH_MIN_MTU || mtu > VDPASIM_NET_MAX_MTU) {
+		NL_SET_ERR_MSG_FMT_MOD(extack, "MTU %u out of range %u..%u", mtu,
+				       ETH_MIN_MTU, VDPASIM_NET_MAX_MTU);
+		return -ERANGE;
+	}
+	return 0;
+}
+
+static int vdpasim_net_check_vqp(u16 max_vqp, u64 features,
+				 struct netlink_ext_ack *extack)
+{
+	u64 mq = BIT_ULL(VIRTIO_NET_F_CTRL_VQ) | BIT_ULL(VIRTIO_NET_F_MQ);
+
+	if (max_vqp < 1 || max_vqp > VDPASIM_NET_MAX_VQP) {
+		NL_SET_ERR_MSG_FMT_MOD(extack, "max_vqp %u out of range 1..%u",
+				       max_vqp, VDPASIM_NET_MAX_VQP);
+		return -ERANGE;
+	}
+	if (max_vqp > 1 && (features & mq) != mq) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "more than one queue pair needs the CTRL_VQ and MQ features");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The simulator's queues: the pairs, and its own control queue if any. */
+static u32 vdpasim_net_nvqs(const struct vdpasim_net *net, u16 max_vqp)
+{
+	return 2 * max_vqp + net->own_cvq;
+}
+
 static int vdpasim_net_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
 			       const struct vdpa_dev_set_config *config,
 			       struct netlink_ext_ack *extack)
@@ -467,15 +711,15 @@ static int vdpasim_net_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
 	struct vdpasim_net *net;
 	struct vdpasim *sim;
 	u8 mac[ETH_ALEN];
-	bool has_cvq;
+	bool has_cvq, own_cvq;
 	int err;
 
 	if (config->mask & BIT_ULL(VDPA_ATTR_DEV_FEATURES)) {
 		features = config->device_features;
-		if (features & ~VDPASIM_NET_FEATURES) {
+		if (features & ~VDPASIM_NET_SUPPORTED) {
 			NL_SET_ERR_MSG_FMT_MOD(extack,
 					       "unsupported features 0x%llx",
-					       features & ~VDPASIM_NET_FEATURES);
+					       features & ~VDPASIM_NET_SUPPORTED);
 			return -EINVAL;
 		}
 		if ((features & VDPASIM_NET_REQUIRED) != VDPASIM_NET_REQUIRED) {
@@ -494,44 +738,49 @@ static int vdpasim_net_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
 	}
 	if (config->mask & BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MTU)) {
 		mtu = config->net.mtu;
-		if (mtu < ETH_MIN_MTU || mtu > VDPASIM_NET_MAX_MTU) {
-			NL_SET_ERR_MSG_FMT_MOD(extack,
-					       "MTU %u out of range %u..%u", mtu,
-					       ETH_MIN_MTU, VDPASIM_NET_MAX_MTU);
-			return -ERANGE;
-		}
+		err = vdpasim_net_check_mtu(mtu, extack);
+		if (err)
+			return err;
 	}
-	if (config->mask & BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MAX_VQP)) {
+	if (config->mask & BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MAX_VQP))
 		max_vqp = config->net.max_vq_pairs;
-		if (max_vqp < 1 || max_vqp > VDPASIM_NET_MAX_VQP) {
-			NL_SET_ERR_MSG_FMT_MOD(extack,
-					       "max_vqp %u out of range 1..%u",
-					       max_vqp, VDPASIM_NET_MAX_VQP);
-			return -ERANGE;
-		}
-	}
+	err = vdpasim_net_check_vqp(max_vqp, features, extack);
+	if (err)
+		return err;
 	has_cvq = features & BIT_ULL(VIRTIO_NET_F_CTRL_VQ);
-	if (max_vqp > 1 && (!has_cvq || !(features & BIT_ULL(VIRTIO_NET_F_MQ)))) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "more than one queue pair needs the CTRL_VQ and MQ features");
+	/* Each is a control command (GUEST_ANNOUNCE: its acknowledgment). */
+	if ((features & VDPASIM_NET_CTRL_FEATURES) && !has_cvq) {
+		NL_SET_ERR_MSG_FMT_MOD(extack,
+				       "features 0x%llx need the CTRL_VQ feature",
+				       features & VDPASIM_NET_CTRL_FEATURES);
 		return -EINVAL;
 	}
-	/* Its acknowledgment is a control command (and virtio_net says so). */
-	if ((features & BIT_ULL(VIRTIO_NET_F_GUEST_ANNOUNCE)) && !has_cvq) {
+	if ((features & BIT_ULL(VIRTIO_NET_F_CTRL_RX_EXTRA)) &&
+	    !(features & BIT_ULL(VIRTIO_NET_F_CTRL_RX))) {
 		NL_SET_ERR_MSG_MOD(extack,
-				   "the GUEST_ANNOUNCE feature needs the CTRL_VQ feature");
+				   "the CTRL_RX_EXTRA feature needs the CTRL_RX feature");
 		return -EINVAL;
 	}
 
-	sim = vdpasim_create(&vdpasim_net_class, mdev, name, sizeof(*net),
-			     2 * max_vqp + has_cvq, features);
+	own_cvq = has_cvq && mdev == &vdpasim_net_hwcvq_mgmt;
+	sim = vdpasim_create(own_cvq ? &vdpasim_net_hwcvq_class :
+			     &vdpasim_net_class, mdev, name, sizeof(*net),
+			     2 * max_vqp + own_cvq, features);
 	if (IS_ERR(sim))
 		return PTR_ERR(sim);
 	net = sim_to_net(sim);
 	sim->config = &net->config;
 	net->max_vqp = max_vqp;
 	net->active_vqp = 1;
-	net->has_cvq = has_cvq;
+	net->own_cvq = own_cvq;
+	if (has_cvq && !own_cvq) {
+		err = vdpa_net_add_ctrlq(&sim->vdpa, &vdpasim_net_core_ctrl_ops,
+					 max_vqp);
+		if (err) {
+			put_device(&sim->vdpa.dev);
+			return err;
+		}
+	}
 	ether_addr_copy(net->config.mac, mac);
 	net->config.status = vdpasim_net_cpu_to_le16(VIRTIO_NET_S_LINK_UP);
 	net->config.max_virtqueue_pairs = vdpasim_net_cpu_to_le16(max_vqp);
@@ -564,30 +813,108 @@ static void vdpasim_net_dev_del(struct vdpa_mgmt_dev *mdev,
 	put_device(&vdpa->dev);
 }
 
+/*
+ * New queue pairs, with the device lock held: the counters of the queues
+ * that stay are kept, the control queue's move with it.
+ */
+static int vdpasim_net_resize(struct vdpasim_net *net, u16 max_vqp,
+			      struct vdpasim_net_qstats *stats)
+{
+	struct vdpasim *sim = &net->sim;
+	u16 keep = 2 * min(max_vqp, net->max_vqp);
+	int err;
+
+	err = vdpasim_set_nvqs(sim, vdpasim_net_nvqs(net, max_vqp));
+	if (err)
+		return err;
+	memcpy(stats, net->stats, keep * sizeof(*stats));
+	if (net->own_cvq)
+		stats[2 * max_vqp] = *vdpasim_net_cvq_stats(net);
+	swap(net->stats, stats);
+	kfree(stats);
+	net->max_vqp = max_vqp;
+	net->config.max_virtqueue_pairs = vdpasim_net_cpu_to_le16(max_vqp);
+	return 0;
+}
+
+/*
+ * The MAC changes at any time (the driver is told); the MTU and the queue
+ * pairs only while no driver uses the device, since a driver reads them
+ * once, and the pairs only with no bus driver bound, since they change the
+ * number of queues a bus driver sizes itself by.
+ */
 static int vdpasim_net_dev_set_attr(struct vdpa_mgmt_dev *mdev,
 				    struct vdpa_device *vdpa,
 				    const struct vdpa_dev_set_config *config,
 				    struct netlink_ext_ack *extack)
 {
+	const u64 mtu = BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MTU);
+	const u64 vqp = BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MAX_VQP);
+	const u64 mac = BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MACADDR);
 	struct vdpasim *sim = vdpa_to_sim(vdpa);
 	struct vdpasim_net *net = sim_to_net(sim);
+	struct vdpasim_net_qstats *stats = NULL;
+	u64 mask = config->mask;
+	u16 pairs = 0;
 	int err;
 
-	if (config->mask & ~BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MACADDR)) {
-		NL_SET_ERR_MSG_MOD(extack, "only the MAC address can be changed");
+	if (mask & ~(mtu | vqp | mac)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "only the MAC address, MTU and max_vqp can be changed");
 		return -EOPNOTSUPP;
 	}
-	if (!(config->mask & BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MACADDR)))
-		return 0;
-	err = vdpasim_net_check_mac(config->net.mac, extack);
+	err = mask & mac ? vdpasim_net_check_mac(config->net.mac, extack) : 0;
+	if (!err && (mask & mtu))
+		err = vdpasim_net_check_mtu(config->net.mtu, extack);
+	if (!err && (mask & vqp)) {
+		pairs = config->net.max_vq_pairs;
+		err = vdpasim_net_check_vqp(pairs, sim->features, extack);
+	}
 	if (err)
 		return err;
 
+	if (pairs) {
+		stats = kcalloc(vdpasim_net_nvqs(net, pairs), sizeof(*stats),
+				GFP_KERNEL);
+		if (!stats)
+			return -ENOMEM;
+		device_lock(&vdpa->dev);
+		if (vdpa->dev.driver) {
+			/* Formatted messages stop at 80 bytes: keep it short. */
+			NL_SET_ERR_MSG_FMT_MOD(extack,
+					       "max_vqp changes the queues: unbind %s first",
+					       vdpa->dev.driver->name);
+			err = -EBUSY;
+			goto unlock_dev;
+		}
+	}
 	mutex_lock(&sim->lock);
-	ether_addr_copy(net->config.mac, config->net.mac);
+	if ((mask & (mtu | vqp)) && sim->status) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the MTU and max_vqp change only while no driver uses the device");
+		err = -EBUSY;
+		goto unlock;
+	}
+	if (pairs) {
+		err = vdpasim_net_resize(net, pairs, stats);
+		if (err)
+			goto unlock;
+		stats = NULL;
+	}
+	if (mask & mtu)
+		net->config.mtu = vdpasim_net_cpu_to_le16(config->net.mtu);
+	if (mask & mac)
+		ether_addr_copy(net->config.mac, config->net.mac);
 	vdpasim_config_changed(sim);
+unlock:
 	mutex_unlock(&sim->lock);
-	return 0;
+	if (!err && pairs)
+		vdpa_set_nvqs(vdpa, vdpasim_net_nvqs(net, pairs));
+unlock_dev:
+	if (mask & vqp)
+		device_unlock(&vdpa->dev);
+	kfree(stats);
+	return err;
 }
 
 static const struct vdpa_mgmtdev_ops vdpasim_net_mgmt_ops = {
@@ -601,25 +928,48 @@ static const struct virtio_device_id vdpasim_net_id_table[] = {
 	{ 0 },
 };
 
+#define VDPASIM_NET_MGMT						\
+	.ops			= &vdpasim_net_mgmt_ops,		\
+	.id_table		= vdpasim_net_id_table,			\
+	.config_attr_mask	= BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MACADDR) |	\
+				  BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MTU) |	\
+				  BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MAX_VQP) |	\
+				  BIT_ULL(VDPA_ATTR_DEV_FEATURES),	\
+	.supported_features	= VDPASIM_NET_SUPPORTED,		\
+	.max_supported_vqs	= 2 * VDPASIM_NET_MAX_VQP + 1
+
+/* The control queue is the core's. */
 static struct vdpa_mgmt_dev vdpasim_net_mgmt = {
-	.ops			= &vdpasim_net_mgmt_ops,
-	.id_table		= vdpasim_net_id_table,
-	.config_attr_mask	= BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MACADDR) |
-				  BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MTU) |
-				  BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MAX_VQP) |
-				  BIT_ULL(VDPA_ATTR_DEV_FEATURES),
-	.supported_features	= VDPASIM_NET_FEATURES,
-	.max_supported_vqs	= 2 * VDPASIM_NET_MAX_VQP + 1,
+	VDPASIM_NET_MGMT
+};
+
+/* The control queue is the simulator's own. */
+static struct vdpa_mgmt_dev vdpasim_net_hwcvq_mgmt = {
+	VDPASIM_NET_MGMT
 };
 
 static int __init vdpasim_net_init(void)
 {
+	int err;
+
 	static_assert(offsetof(struct vdpasim_net, sim) == 0);
-	return vdpasim_mgmt_register(&vdpasim_net_mgmt, "vdpasim_net");
+	/* Every control feature we offer is one the decoder can serve. */
+	if (WARN_ON(VDPASIM_NET_CTRL_FEATURES &
+		    ~vdpa_net_ctrl_features(&vdpasim_net_ctrl_ops)))
+		return -EINVAL;
+	err = vdpasim_mgmt_register(&vdpasim_net_mgmt, "vdpasim_net");
+	if (err)
+		return err;
+	err = vdpasim_mgmt_register(&vdpasim_net_hwcvq_mgmt,
+				    "vdpasim_net_hwcvq");
+	if (err)
+		vdpasim_mgmt_unregister(&vdpasim_net_mgmt);
+	return err;
 }
 
 static void __exit vdpasim_net_exit(void)
 {
+	vdpasim_mgmt_unregister(&vdpasim_net_hwcvq_mgmt);
 	vdpasim_mgmt_unregister(&vdpasim_net_mgmt);
 }
 

@@ -118,9 +118,10 @@ devices cost little until a driver starts them.
 vdpa_sim_net loops transmitted frames back to the receive queue of the
 same queue pair through the receive filter the driver set (MAC tables, RX
 modes, VLANs) and supports MAC, MTU and queue pair provisioning, a control
-virtqueue and per-queue statistics; vdpa_sim_blk is a sparse RAM disk. Both register
-management devices ("vdpasim_net", "vdpasim_blk") through which devices
-are created over netlink.
+virtqueue (its own, or the core's) and per-queue statistics; vdpa_sim_blk
+is a sparse RAM disk. They register management devices ("vdpasim_net",
+"vdpasim_net_hwcvq", "vdpasim_blk") through which devices are created
+over netlink.
 
 The Kconfig symbol of the block simulator is now VDPA_SIM_BLK, like its
 module's name.
