@@ -12,7 +12,7 @@ set -eu
 PKGS="make gcc libc6-dev
       linux-headers-6.12-amd64 linux-image-6.12-amd64
       qemu-system-x86 busybox-static iproute2 kmod cpio gzip xz-utils
-      util-linux sparse"
+      util-linux sparse ethtool"
 # The series and the debug kernel (kernel/): the 6.12 source, git to apply
 # the series, what kbuild and objtool need, ccache for quick rebuilds,
 # perl for checkpatch.pl, python3 for the series and the netlink spec check.

@@ -27,13 +27,13 @@ MODDIR=$ROOT/lib/modules/$KVER
 TIER=${TIER:-distro}
 
 # Distribution modules the tests load on top of ours.
-EXTRA_MODULES=${EXTRA_MODULES:-"virtio_net virtio_blk pktgen"}
+EXTRA_MODULES=${EXTRA_MODULES:-"virtio_net virtio_blk pktgen 8021q"}
 # Never take these from the distribution: ours replace them, and a stale
 # copy would hide a missing module of ours.
 OURS_ALWAYS="vdpa vdpa_sim vdpa_sim_net vdpa_sim_blk virtio_vdpa vhost_vdpa
 	     vp_vdpa_lib vp_vdpa ifcvf vduse"
 # The real tools under test, with their shared libraries.
-REAL_TOOLS="/usr/sbin/vdpa /usr/sbin/ip"
+REAL_TOOLS="/usr/sbin/vdpa /usr/sbin/ip /usr/sbin/ethtool"
 
 case "$TIER" in
 distro) check_kernel ;;

@@ -10,6 +10,8 @@
  *   vhost_client migrate DEV_A DEV_B [-n FRAMES] A suspended mid-traffic, B
  *                                                resumes at A's positions
  *   vhost_client memlock DEV                     maps beyond RLIMIT_MEMLOCK
+ *   vhost_client config DEV                      wait for a config change
+ *                                                signal, print the new MAC
  *   vhost_client hold DEV FLAG [batch] [-m MAC]   run, wait for FLAG, expect ENODEV
  *   vhost_client send DEV MAC [-n FRAMES] [-D]   transmit frames to MAC on a NIC
  *   vhost_client dma DEV unmap|identity [-P IF]  the device reaches nothing
@@ -1158,6 +1160,50 @@ static int cmd_features_ok(const char *path, const char *flag)
 }
 
 /*
+ * Start a net device with a config-change eventfd, say "DRIVER_OK", and
+ * wait (20 s at most) for the device to signal it: then print the MAC the
+ * config space holds. A provisioning change while a driver runs must reach
+ * the driver this way.
+ */
+static int cmd_config(const char *path)
+{
+	struct pollfd p = { .events = POLLIN };
+	struct vhost_vdpa_config *c;
+	struct dev d;
+	uint64_t n;
+	int fd;
+
+	dev_open(&d, path, VIRTIO_ID_NET, 0,
+		 (1ULL << VIRTIO_F_VERSION_1) |
+		 (1ULL << VIRTIO_F_ACCESS_PLATFORM) |
+		 (1ULL << VIRTIO_NET_F_MAC));
+	fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (fd < 0)
+		die("eventfd: %s", strerror(errno));
+	xioctl(d.fd, VHOST_VDPA_SET_CONFIG_CALL, &fd);
+	set_status(&d, VIRTIO_CONFIG_S_ACKNOWLEDGE |
+		   VIRTIO_CONFIG_S_DRIVER | VIRTIO_CONFIG_S_FEATURES_OK |
+		   VIRTIO_CONFIG_S_DRIVER_OK);
+	printf("DRIVER_OK\n");
+	p.fd = fd;
+	if (poll(&p, 1, 20000) != 1 || read(fd, &n, sizeof(n)) != sizeof(n)) {
+		printf("no config change signalled\n");
+		return 1;
+	}
+	c = calloc(1, sizeof(*c) + 6);
+	if (!c)
+		die("out of memory");
+	c->off = 0;
+	c->len = 6;
+	xioctl(d.fd, VHOST_VDPA_GET_CONFIG, c);
+	printf("config changed: mac %02x:%02x:%02x:%02x:%02x:%02x\n",
+	       c->buf[0], c->buf[1], c->buf[2], c->buf[3], c->buf[4], c->buf[5]);
+	free(c);
+	dev_close(&d);
+	return 0;
+}
+
+/*
  * Set up and run a net device, then wait until FLAG exists (the test
  * removes the device meanwhile) and check that the fd fails cleanly.
  */
@@ -2169,7 +2215,7 @@ int main(int argc, char **argv)
 	if (argc < 3) {
 		fprintf(stderr, "usage: %s COMMAND DEV [...]\n", prog);
 		fputs("commands: net blk bad memlock hold send dma stuck log migrate\n"
-		      "          features-ok\n", stderr);
+		      "          features-ok config\n", stderr);
 		return 2;
 	}
 	cmd = argv[1];
@@ -2232,6 +2278,8 @@ int main(int argc, char **argv)
 		return cmd_dma(argv[2], argv[3], optind > 4 ? argv[4] : NULL);
 	if (!strcmp(cmd, "features-ok") && argc >= 4)
 		return cmd_features_ok(argv[2], argv[3]);
+	if (!strcmp(cmd, "config"))
+		return cmd_config(argv[2]);
 	if (!strcmp(cmd, "hold") && argc >= 4)
 		return cmd_hold(argv[2], argv[3],
 				argc >= 5 && !strcmp(argv[4], "batch"), dst);

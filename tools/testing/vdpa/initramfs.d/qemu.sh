@@ -7,7 +7,9 @@
 #
 # The inner guest is always the distribution's kernel (a debug kernel
 # would take minutes to boot under nested TCG) with busybox, virtio_net
-# and an init script that sends frames and reports what came back.
+# and an init script that sends frames and reports what came back; for
+# the control queue's commands, the real ip and ethtool, 8021q (VLANs)
+# and pktgen (frames on a chosen queue).
 
 . "$(dirname "$0")/lib.sh"
 
@@ -39,12 +41,16 @@ tree=$(mktemp -d)
 trap 'rm -rf "$tree"' EXIT
 mkdir -p "$tree"/{bin,dev,proc,sys,mod}
 cp /bin/busybox "$tree/bin/busybox"
-for a in sh mount insmod ip arp ping cat sleep poweroff echo seq dmesg tail \
+for a in sh mount insmod arp ping cat sleep poweroff echo seq dmesg tail \
 	 sed grep tr cut head; do
 	ln -s busybox "$tree/bin/$a"
 done
-# virtio_net and what it needs, in load order.
-for m in failover net_failover virtio_net; do
+for t in /usr/sbin/ip /usr/sbin/ethtool; do
+	cp "$t" "$tree/bin/"
+	ROOT=$tree copy_libs "$t"
+done
+# virtio_net and what it needs, in load order; then 8021q's and pktgen.
+for m in failover net_failover virtio_net llc stp garp mrp 8021q pktgen; do
 	f=$(modinfo -k "$inner_kver" -F filename "$m")
 	case "$f" in
 	"(builtin)") continue ;;

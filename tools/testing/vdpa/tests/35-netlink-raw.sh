@@ -98,8 +98,8 @@ nl_errno "22 34" vdpa_nl raw dev_attr_set dev_name:str:net0 \
 # Multicast and all-zero MACs are no station address.
 nl_fail vdpa_nl set net0 mac 03:00:00:00:35:04
 nl_fail vdpa_nl set net0 mac 00:00:00:00:00:00
-# MTU is not something DEV_ATTR_SET takes.
-nl_fail vdpa_nl raw dev_attr_set dev_name:str:net0 dev_net_cfg_mtu:u16:1400
+# The MTU changes only while no driver uses the device: virtio_net does.
+nl_errno 16 vdpa_nl raw dev_attr_set dev_name:str:net0 dev_net_cfg_mtu:u16:1400
 run vdpa -j dev config show net0
 expect_eq "$(jget config net0 mac)" 02:00:00:00:35:03 "MAC after refusals"
 

@@ -35,6 +35,10 @@
 # delivered, none dropped); v1 has the guest's MAC after D; every page
 # pinned (the logs' among them) is unpinned at the end.
 #
+# v0's control queue is the vDPA core's (vdpasim_net), v1's the
+# simulator's own (vdpasim_net_hwcvq): QEMU's shadow control queue drives
+# both, and the state C set through one is replayed into the other on D.
+#
 # The simulators leave out VIRTIO_RING_F_INDIRECT_DESC: QEMU 7.2's shadow
 # virtqueues refuse devices that offer it. The same features on both, as
 # migration requires; iproute2 6.1 cannot provision them: vdpa_nl does.
@@ -241,9 +245,8 @@ leg()
 
 pins0=$(pins)
 load vdpa_sim_net vhost_vdpa
-for d in v0 v1; do
-	run vdpa_nl add "$d" vdpasim_net mac "$DEV_MAC" features "$FEATURES"
-done
+run vdpa_nl add v0 vdpasim_net mac "$DEV_MAC" features "$FEATURES"
+run vdpa_nl add v1 vdpasim_net_hwcvq mac "$DEV_MAC" features "$FEATURES"
 v0=$(vhost_node v0)
 v1=$(vhost_node v1)
 

@@ -535,6 +535,16 @@ vhost_node()
 
 netstat_of() { cat "/sys/class/net/$1/statistics/$2"; }
 
+# ynl SPEC ARG...: the kernel's YNL CLI with /usr/share/ynl/specs/SPEC
+# (vdpa.yaml, netdev.yaml), answers as JSON.
+ynl()
+{
+	_spec=$1
+	shift
+	python3 /usr/lib/ynl/cli.py --no-schema --output-json \
+		--spec "/usr/share/ynl/specs/$_spec" "$@"
+}
+
 # ---- VDUSE ------------------------------------------------------------
 
 # vduse_net_start NAME [OPTION]...: vduse_tool net NAME serving (output in
