@@ -1346,11 +1346,19 @@ static void vdpa_netlink_test_attr_set(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nl_run(test, req), -EINVAL);
 	expect_msg(test, req, "no attribute to change");
 
-	/* MTU cannot be changed: the command's policy does not know it */
+	/* the MTU goes to the parent; below the minimum, the policy stops it */
 	req = nl_dev_req(test, VDPA_CMD_DEV_ATTR_SET, "kunit-nl15");
 	KUNIT_ASSERT_EQ(test, nla_put_u16(req->skb, VDPA_ATTR_DEV_NET_CFG_MTU,
 					  1500), 0);
-	KUNIT_EXPECT_EQ(test, nl_run(test, req), -EINVAL);
+	KUNIT_EXPECT_EQ(test, nl_run(test, req), 0);
+	KUNIT_EXPECT_EQ(test, ctx->set_attrs, 2);
+	KUNIT_EXPECT_EQ(test, ctx->set_attr_config.mask,
+			BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MTU));
+	KUNIT_EXPECT_EQ(test, ctx->set_attr_config.net.mtu, 1500);
+	req = nl_dev_req(test, VDPA_CMD_DEV_ATTR_SET, "kunit-nl15");
+	KUNIT_ASSERT_EQ(test, nla_put_u16(req->skb, VDPA_ATTR_DEV_NET_CFG_MTU,
+					  ETH_MIN_MTU - 1), 0);
+	KUNIT_EXPECT_EQ(test, nl_run(test, req), -ERANGE);
 	KUNIT_EXPECT_PTR_EQ(test, req->extack.bad_attr,
 			    nl_attr(req, VDPA_ATTR_DEV_NET_CFG_MTU));
 
@@ -1370,7 +1378,7 @@ static void vdpa_netlink_test_attr_set(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nl_run(test, req), -EOPNOTSUPP);
 	expect_msg(test, req, "device does not support changing attributes");
 	ctx->mgmt.ops = &fake_mgmt_ops;
-	KUNIT_EXPECT_EQ(test, ctx->set_attrs, 1);
+	KUNIT_EXPECT_EQ(test, ctx->set_attrs, 2);
 }
 
 static void vdpa_netlink_test_attr_set_orphan(struct kunit *test)
