@@ -82,24 +82,40 @@ struct vdpa_notification_area {
 };
 
 /**
+ * struct vdpa_vq_state_split - where a split virtqueue's device side stands
+ * @avail_index: the next available-ring index the device will read
+ *	(equivalently, the used index it will reach once all in-flight buffers
+ *	are completed in order)
+ */
+struct vdpa_vq_state_split {
+	u16 avail_index;
+};
+
+/**
+ * struct vdpa_vq_state_packed - where a packed virtqueue's device side stands
+ * @last_avail_counter: wrap counter of @last_avail_idx
+ * @last_avail_idx: next descriptor index the device will read
+ * @last_used_counter: wrap counter of @last_used_idx
+ * @last_used_idx: next descriptor index the device will write
+ */
+struct vdpa_vq_state_packed {
+	u16 last_avail_counter:1;
+	u16 last_avail_idx:15;
+	u16 last_used_counter:1;
+	u16 last_used_idx:15;
+};
+
+/**
  * struct vdpa_vq_state - where a virtqueue's device side stands
- * @split: split ring: @split.avail_index is the next available-ring index the
- *	device will read (equivalently, the used index it will reach once all
- *	in-flight buffers are completed in order)
- * @packed: packed ring: next descriptor index to read and to write, each with
- *	its wrap counter
+ * @split: for a split ring
+ * @packed: for a packed ring
+ *
+ * The two members are named types so a parent can keep either on its own.
  */
 struct vdpa_vq_state {
 	union {
-		struct {
-			u16 avail_index;
-		} split;
-		struct {
-			u16 last_avail_counter:1;
-			u16 last_avail_idx:15;
-			u16 last_used_counter:1;
-			u16 last_used_idx:15;
-		} packed;
+		struct vdpa_vq_state_split split;
+		struct vdpa_vq_state_packed packed;
 	};
 };
 
@@ -457,7 +473,7 @@ struct vdpa_config_ops {
 	void (*set_config_cb)(struct vdpa_device *vdev,
 			      const struct vdpa_callback *cb);
 
-	u64 (*get_backend_features)(struct vdpa_device *vdev);
+	u64 (*get_backend_features)(const struct vdpa_device *vdev);
 	void (*free)(struct vdpa_device *vdev);
 
 	/* DMA: who does it, in which address space, through which map */

@@ -729,7 +729,7 @@ static int vdpasim_set_dirty_log(struct vdpa_device *vdpa,
 }
 
 /* A queue enabled after DRIVER_OK starts there and then: see set_vq_ready. */
-static u64 vdpasim_get_backend_features(struct vdpa_device *vdpa)
+static u64 vdpasim_get_backend_features(const struct vdpa_device *vdpa)
 {
 	return BIT_ULL(VHOST_BACKEND_F_ENABLE_AFTER_DRIVER_OK);
 }
