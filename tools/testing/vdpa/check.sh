@@ -165,7 +165,7 @@ for p in $PARTS; do
 		count_summary "$OUTDIR/distro.log" "tier 1 (distro kernel)"
 		;;
 	kernel)
-		part kernel "$KERNEL_TOOLS/build-kernel.sh" --sparse
+		part kernel "$KERNEL_TOOLS/build-kernel.sh" --sparse --parents
 		count "$OUTDIR/kernel.log" "the series and the debug kernel"
 		grep -q '^ok - debug kernel builds$' "$OUTDIR/kernel.log" &&
 			KERNEL_OK=1

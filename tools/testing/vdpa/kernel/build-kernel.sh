@@ -6,11 +6,15 @@
 # kernel.config + debug.config on top of allnoconfig, built out of tree
 # with ccache.
 #
-#   build-kernel.sh [--sparse] [--no-series] [--each]
+#   build-kernel.sh [--sparse] [--parents] [--no-series] [--each]
 #   build-kernel.sh --coverage [--no-series]
 #
 #   --sparse      then run sparse (C=2) over our objects; fails on any
 #                 warning in a file of ours
+#   --parents     then compile upstream's parents that the series converts
+#                 (upstream-parents/, parents.config), W=1 and sparse, in
+#                 a build tree of their own: their directories only;
+#                 fails on any error or warning there
 #   --no-series   build what the source tree holds (after a failed am,
 #                 to look at it by hand)
 #   --each        then build the series patch by patch, each with the
@@ -40,12 +44,14 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 
 SPARSE=
+PARENTS=
 SERIES=1
 EACH=
 COVERAGE=
 for arg; do
 	case "$arg" in
 	--sparse) SPARSE=1 ;;
+	--parents) PARENTS=1 ;;
 	--no-series) SERIES= ;;
 	--each) EACH=1 ;;
 	--coverage) COVERAGE=1 ;;
@@ -261,6 +267,48 @@ sparse()
 	echo "ok - sparse over our files"
 }
 
+# The converted upstream parents: their build tree is the debug kernel's
+# .config plus parents.config; only their directories are compiled, so
+# what they depend on (mlx5_core, pds_core) is configured, never built.
+parents()
+{
+	local pkbuild=$KBUILD-parents log=$LOGDIR/parents.log t dirs line sym
+	local missing=0
+
+	t=$(now)
+	mkdir -p "$pkbuild"
+	cat "$KBUILD/.config" "$KERNEL_TOOLS/parents.config" >"$pkbuild/.config"
+	KBUILD=$pkbuild kmake olddefconfig >/dev/null 2>&1
+	while IFS= read -r line; do
+		case "$line" in CONFIG_*=*) ;; *) continue ;; esac
+		sym=${line%%=*}
+		grep -qx "$line" "$pkbuild/.config" && continue
+		echo "    $sym: asked for ${line#*=}, got '$(grep -E "^$sym=" \
+			"$pkbuild/.config" || true)'"
+		missing=1
+	done <"$KERNEL_TOOLS/parents.config"
+	if [ "$missing" = 1 ]; then
+		echo "not ok - upstream's parents are configured ($pkbuild/.config)"
+		return 1
+	fi
+	# the directories the conversion patches touch
+	dirs=$(sed -n 's|^diff --git a/\(drivers/vdpa/[a-z0-9_]*/\).*|\1|p' \
+		"$SRCTREE"/upstream-parents/*.patch | sort -u)
+	if ! KBUILD=$pkbuild kmake W=1 C=2 $dirs >"$log" 2>&1; then
+		grep -E 'error|Error' "$log" | head -n 20 | sed 's/^/    /'
+		echo "not ok - upstream's parents build on the series (log: $log)"
+		return 1
+	fi
+	sed -i "s|$KSRC/||g; s|^\.\./||" "$log"
+	if grep -E "^drivers/vdpa/[^:]*:[0-9]+:[0-9]+: (warning|error)" "$log" |
+		sed 's/^/    /' | grep .; then
+		echo "not ok - upstream's parents build on the series without warnings (log: $log)"
+		return 1
+	fi
+	echo "  PARENTS $(echo $dirs | wc -w) directories, $(grep -c '^  CHECK   drivers/vdpa/' "$log" || true) files in $(since "$t")s"
+	echo "ok - upstream's parents build on the series (W=1, sparse): $(echo $dirs | tr '\n' ' ')"
+}
+
 # Bisectability: every prefix of the series builds. A build tree of its
 # own, configured from the full build's .config: olddefconfig drops what
 # a prefix does not define yet.
@@ -296,16 +344,17 @@ each()
 
 # One build at a time on the machine's two cores, and one user of the
 # shared source tree.
-export -f build sparse each series_patches kmake now since kgit kmake_version die \
+export -f build sparse parents each series_patches kmake now since kgit kmake_version die \
 	gcov_profile coverage_worktree
 export KSRC KSRC_MAIN KBUILD_BUILD_TIMESTAMP PATCHES JOBS SERIES SPARSE BUILD_DIR LOGDIR \
-	KERNEL_TOOLS KCACHE OURS EACH COVERAGE LINK
+	KERNEL_TOOLS KCACHE OURS EACH COVERAGE LINK PARENTS SRCTREE
 rc=0
 T_LOCK=$(now)
 export T_LOCK
 with_lock bash -c '
 	w=$(since "$T_LOCK")
 	[ "${w%.*}" -lt 1 ] || echo "  LOCK    waited ${w}s for the build lock"
-	build && { [ -z "$SPARSE" ] || sparse; } && { [ -z "$EACH" ] || each; }' || rc=$?
+	build && { [ -z "$SPARSE" ] || sparse; } &&
+		{ [ -z "$PARENTS" ] || parents; } && { [ -z "$EACH" ] || each; }' || rc=$?
 echo "  TIME    kernel $(since "$T0")s"
 exit "$rc"

@@ -68,10 +68,12 @@ in-tree user of that API would stop building.
 
 Take them out of Kconfig first, so that each step of the series builds:
 
- - the parents IFCVF, MLX5_VDPA/MLX5_VDPA_NET, VDPA_USER (VDUSE),
-   VP_VDPA, ALIBABA_ENI_VDPA, SNET_VDPA, PDS_VDPA and OCTEONEP_VDPA:
-   their sources stay in the tree, and each returns to Kconfig once it
-   is ported;
+ - the parents IFCVF, VP_VDPA and VDPA_USER (VDUSE): rewritten on the
+   new API later in this series, they come back then;
+ - the parents MLX5_VDPA/MLX5_VDPA_NET, PDS_VDPA, OCTEONEP_VDPA,
+   SNET_VDPA and ALIBABA_ENI_VDPA: their sources stay as they are, and
+   each comes back, unchanged in what it does, with a small conversion
+   patch at the end of this series;
  - VDPA_SIM* (the simulator) and the bus drivers VIRTIO_VDPA and
    VHOST_VDPA: they are rewritten on the new API later in this series
    and come back then.
@@ -103,9 +105,14 @@ redefines the in-kernel API:
 struct vdpa_config_ops documents, per callback, its calling context, what
 it may sleep on and its ordering against status changes, so that parents
 and bus drivers can be checked against a written contract.
+
+KUnit suites, each a module of its own (VDPA_KUNIT_TEST): vdpa_iotlb,
+vdpa_devring, vdpa_core (the registry and the netlink request checks),
+vdpa_net_ctrl and vdpa_ctrlq.
 """, files=["drivers/vdpa/*", "include/linux/vdpa*.h",
             "include/uapi/linux/vdpa.h"],
-         symbols=["VDPA"], delete=["drivers/vdpa/vdpa.c"], prio=40),
+         symbols=["VDPA", "VDPA_KUNIT_TEST"], delete=["drivers/vdpa/vdpa.c"],
+         prio=40),
 
     Step("vdpa_sim: rewrite the net and block simulators",
          """
@@ -125,6 +132,9 @@ over netlink.
 
 The Kconfig symbol of the block simulator is now VDPA_SIM_BLK, like its
 module's name.
+
+KUnit: vdpa_sim_features and vdpa_sim_provision (VDPA_SIM_KUNIT_TEST),
+the simulator's virtio rules and provisioning.
 """, files=["drivers/vdpa/vdpa_sim/*"], symbols=["VDPA_SIM*"],
          delete=["drivers/vdpa/vdpa_sim"], prio=30),
 
@@ -184,7 +194,10 @@ only the BARs its capabilities point at, and the vendor block is looked
 for only on the IFC VF's own IDs, in a BAR no virtio capability uses; so
 the driver also runs, as a plain virtio-pci parent, on other functions
 bound to it with driver_override.
-""", files=["drivers/vdpa/ifcvf/*"], symbols=["IFCVF"],
+
+KUnit: ifcvf_lm (IFCVF_KUNIT_TEST), the live-migration register code
+against a buffer in RAM standing in for the VF's BAR.
+""", files=["drivers/vdpa/ifcvf/*"], symbols=["IFCVF*"],
          delete=["drivers/vdpa/ifcvf"], prio=30),
 
     Step("vduse: rewrite VDUSE on the new vDPA core API",
@@ -210,17 +223,12 @@ The kernel follows each split ring a kernel driver placed in the domain
 msg_timeout or a request timed out, takes the device over: it revokes the
 daemon's mappings and completes what is in flight, and all later
 requests, with VIRTIO_BLK_S_IOERR.
-""", files=["drivers/vdpa/vdpa_user/*"], symbols=["VDPA_USER"],
-         delete=["drivers/vdpa/vdpa_user"], prio=30),
 
-    Step("vdpa: add KUnit tests",
-         """
-Unit tests for the parts of the core and of the simulator that need no
-guest driver: IOVA translation, device-side ring access, the device and
-management device registry, netlink request checks, and the simulator's
-virtio rules and provisioning. Each suite is a module of its own, so the
-tests can be loaded and unloaded on a running kernel.
-""", files=["drivers/*kunit*"], symbols=["*KUNIT*"], prio=10),
+KUnit: vduse_domain (VDUSE_KUNIT_TEST), the IOVA domain's allocator,
+bounce copies and translations.
+""", files=["drivers/vdpa/vdpa_user/*"],
+         symbols=["VDPA_USER", "VDUSE_KUNIT_TEST"],
+         delete=["drivers/vdpa/vdpa_user"], prio=30),
 
     Step("Documentation: vdpa: document the in-kernel API and the netlink family",
          """
@@ -245,6 +253,32 @@ built with this series applied; the kernel/ directory holds that
 kernel's configuration and the scripts that make it and this series.
 """, files=["tools/testing/vdpa/*"], prio=40),
 ]
+
+# Upstream's parents this series keeps: each is a patch against its pristine
+# files in upstream-parents/ (first line the subject, then the body up to
+# "---", then the diff), applied after our own steps; its Kconfig entries
+# and Makefile line come back from upstream's drivers/vdpa/ unchanged.
+PARENTS_DIR = "upstream-parents"
+CONVERSIONS = [
+    # (patch, upstream Kconfig symbols, subdirectory of drivers/vdpa)
+    ("mlx5.patch", ["MLX5_VDPA", "MLX5_VDPA_NET", "MLX5_VDPA_STEERING_DEBUG"],
+     "mlx5"),
+    ("pds.patch", ["PDS_VDPA"], "pds"),
+    ("octeon_ep.patch", ["OCTEONEP_VDPA"], "octeon_ep"),
+    ("solidrun.patch", ["SNET_VDPA"], "solidrun"),
+    ("alibaba.patch", ["ALIBABA_ENI_VDPA"], "alibaba"),
+]
+
+# Help text added to an upstream entry whose own is shorter than
+# checkpatch --strict asks of an entry a patch adds.
+HELP_MORE = {
+    "ALIBABA_ENI_VDPA": """
+	  The driver offers the ENI's virtio-net function as a vDPA device,
+	  for vhost-vdpa or virtio-vdpa to bind.
+
+	  If unsure, say N.
+""",
+}
 
 # Our Kconfig entries that live in a file of upstream's outside our
 # directories: where upstream has them. Those we do not define (yet) are
@@ -272,10 +306,11 @@ DOC_HOOKS = [
      "Documentation/userspace-api/index.rst", "   vduse\n", "   vdpa\n"),
 ]
 
+# One leading space is tolerated: upstream has " config SNET_VDPA".
 KCONFIG_TOP = re.compile(
-    r"^(config|menuconfig|if|endif|menu|endmenu|source|choice|endchoice|"
+    r"^ ?(config|menuconfig|if|endif|menu|endmenu|source|choice|endchoice|"
     r"comment|mainmenu)\b")
-KCONFIG_SYM = re.compile(r"^(?:menu)?config\s+(\w+)")
+KCONFIG_SYM = re.compile(r"^ ?(?:menu)?config\s+(\w+)")
 
 
 def die(msg):
@@ -563,9 +598,71 @@ def build_series(kernel, base, branch, cover):
             parent = git("commit-tree", tree, "-p", parent, "-F", "-",
                          data=msg.encode()).decode().strip()
 
+        for patch, symbols, subdir in CONVERSIONS:
+            parent = convert_parent(git, upstream, parent, patch, symbols,
+                                    subdir)
+
         git("update-ref", "refs/heads/" + branch, parent, index=False)
         git("config", "branch.%s.description" % branch, cover, index=False)
     return pristine
+
+
+def parent_patch(name):
+    """Subject, body and diff of one of upstream-parents/."""
+    text = read(os.path.join(PARENTS_DIR, name)).decode()
+    msg, sep, diff = text.partition("\n---\n")
+    subject, _, body = msg.partition("\n\n")
+    if not sep or not body.strip() or "\ndiff --git " not in "\n" + diff:
+        die("%s/%s: subject, blank line, body, '---', diff"
+            % (PARENTS_DIR, name))
+    return subject.strip(), body.strip("\n"), diff
+
+
+def convert_parent(git, upstream, parent, name, symbols, subdir):
+    """Commit one conversion on top of parent: the patch, and the
+    parent's Kconfig entries and Makefile line back in ours."""
+    subject, body, diff = parent_patch(name)
+    git("read-tree", parent)
+    with tempfile.NamedTemporaryFile(suffix=".patch") as f:
+        f.write(diff.encode())
+        f.flush()
+        git("apply", "--cached", "--whitespace=nowarn", f.name)
+
+    kconfig = git("cat-file", "blob", ":drivers/vdpa/Kconfig").decode()
+    theirs = upstream("drivers/vdpa/Kconfig")
+    blocks = []
+    for sym in symbols:
+        block = kconfig_block(theirs, sym)
+        if block is None:
+            die("no %s entry in upstream's drivers/vdpa/Kconfig" % sym)
+        blocks.append(block.rstrip("\n") + "\n" + HELP_MORE.get(sym, "") +
+                      "\n")
+    end = "endif # VDPA\n"
+    if end not in kconfig:
+        die("no '%s' in our drivers/vdpa/Kconfig" % end.strip())
+    kconfig = tidy(kconfig.replace(end, "".join(blocks) + end, 1))
+
+    makefile = git("cat-file", "blob", ":drivers/vdpa/Makefile").decode()
+    line = [l for l in upstream("drivers/vdpa/Makefile").splitlines()
+            if l.rstrip().endswith("+= %s/" % subdir)]
+    if len(line) != 1:
+        die("no one line building %s/ in upstream's drivers/vdpa/Makefile"
+            % subdir)
+    # after the last line of ours that builds a subdirectory
+    dirs = list(re.finditer(r"(?m)^obj-\$\(CONFIG_\w+\)\s*\+=\s*\w+/\n",
+                            makefile))
+    if not dirs:
+        die("no subdirectory line in our drivers/vdpa/Makefile")
+    at = dirs[-1].end()
+    makefile = makefile[:at] + line[0] + "\n" + makefile[at:]
+    entries = [("100644", git.blob(kconfig.encode()), "drivers/vdpa/Kconfig"),
+               ("100644", git.blob(makefile.encode()), "drivers/vdpa/Makefile")]
+    git("update-index", "--add", "-z", "--index-info",
+        data="".join("%s %s\t%s\0" % e for e in entries).encode())
+    tree = git("write-tree").decode().strip()
+    msg = "%s\n\n%s\n\n%s\n" % (subject, body, SOB)
+    return git("commit-tree", tree, "-p", parent, "-F", "-",
+               data=msg.encode()).decode().strip()
 
 
 def main():
