@@ -62,6 +62,9 @@ NEW_MAC=52:54:00:12:34:99
 # VERSION_1 ACCESS_PLATFORM EVENT_IDX MAC MTU STATUS CTRL_VQ CTRL_MAC_ADDR MQ
 FEATURES=0x320c30028
 
+# One tier each for the two nested-QEMU tests (see 86-qemu-vhost-vdpa.sh):
+# this one on the debug kernel.
+[ "$TIER" != distro ] || skip "nested QEMU runs on the debug tier only"
 command -v qemu-system-x86_64 >/dev/null || skip "no QEMU in the image"
 [ -r "$INNER/vmlinuz" ] || skip "no inner guest in the image"
 

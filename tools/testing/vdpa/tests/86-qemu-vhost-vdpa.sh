@@ -43,6 +43,11 @@ GUEST_MAC1=52:54:00:12:34:57
 # The simulator's default features with CTRL_RX, CTRL_VLAN, CTRL_RX_EXTRA.
 FEATURES=0x330ff0028
 
+# One tier each for the two nested-QEMU tests (about 8 minutes apiece
+# under nested TCG): this one on Debian's kernel, as operators run QEMU;
+# 86-qemu-migration.sh on the debug kernel, whose KASAN and lockdep watch
+# the same vhost-vdpa paths and more (maps, logging, reset-first stops).
+[ "$TIER" != debug ] || skip "nested QEMU runs on the distro tier only"
 command -v qemu-system-x86_64 >/dev/null || skip "no QEMU in the image"
 [ -r "$INNER/vmlinuz" ] || skip "no inner guest in the image"
 
