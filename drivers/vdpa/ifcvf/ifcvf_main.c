@@ -20,8 +20,7 @@
 #include <linux/virtio_config.h>
 #include <linux/virtio_ids.h>
 #include <linux/virtio_pci.h>
-
-#include "../virtio_pci/vp_vdpa_lib.h"
+#include <linux/vp_vdpa_lib.h>
 #include "ifcvf_lm.h"
 
 /* The IFC VFs' PCI IDs: virtio vendor and device, Intel subsystem. */

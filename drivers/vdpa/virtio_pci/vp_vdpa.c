@@ -13,8 +13,7 @@
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
-
-#include "vp_vdpa_lib.h"
+#include <linux/vp_vdpa_lib.h>
 
 /* Modern-only virtio device ids; transitional ones are virtio_pci's. */
 #define VP_VDPA_FIRST_DEVICE	0x1041

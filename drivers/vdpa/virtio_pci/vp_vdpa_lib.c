@@ -23,8 +23,7 @@
 #include <linux/virtio_net.h>
 #include <linux/virtio_pci.h>
 #include <uapi/linux/vdpa.h>
-
-#include "vp_vdpa_lib.h"
+#include <linux/vp_vdpa_lib.h>
 
 /*
  * Transport features a vDPA device cannot pass on: its drivers kick with

@@ -65,7 +65,7 @@ done
 JOBS=${JOBS:-2}
 # Our files in the kernel tree, as a regular expression for the logs.
 OURS='drivers/vdpa/|drivers/virtio/virtio_vdpa|drivers/vhost/vdpa|include/linux/vdpa'
-OURS="$OURS|include/uapi/linux/vdpa"
+OURS="$OURS|include/uapi/linux/vdpa|include/linux/vp_vdpa_lib"
 # $BUILD_DIR/debug-kernel or, for the coverage kernel, coverage-kernel.
 LINK=debug-kernel
 [ -z "$COVERAGE" ] || LINK=coverage-kernel

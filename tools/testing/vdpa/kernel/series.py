@@ -182,7 +182,8 @@ virtqueue when the function has enough, else one shared vector, so
 functions with fewer vectors than queues still work. Doorbells are
 offered for mapping only when each queue's notify area is a page of its
 own. Ring memory is reached through the platform IOMMU.
-""", files=["drivers/vdpa/virtio_pci/*"], symbols=["VP_VDPA*"],
+""", files=["drivers/vdpa/virtio_pci/*",
+                   "include/linux/vp_vdpa_lib.h"], symbols=["VP_VDPA*"],
          delete=["drivers/vdpa/virtio_pci"], prio=30),
 
     Step("ifcvf: rewrite the Intel IFC VF parent on the virtio-pci library",

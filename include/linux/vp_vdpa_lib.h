@@ -22,8 +22,8 @@
  * struct vdpa_config_ops from vp_vdpa_lib_ops, overriding members, and
  * calls the exported vp_vdpa_lib_*() operations it wraps.
  */
-#ifndef _DRIVERS_VDPA_VP_VDPA_LIB_H
-#define _DRIVERS_VDPA_VP_VDPA_LIB_H
+#ifndef _LINUX_VP_VDPA_LIB_H
+#define _LINUX_VP_VDPA_LIB_H
 
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -240,4 +240,4 @@ void vp_vdpa_lib_get_config(struct vdpa_device *vdpa, unsigned int offset,
 void vp_vdpa_lib_set_config(struct vdpa_device *vdpa, unsigned int offset,
 			    const void *buf, unsigned int len);
 
-#endif /* _DRIVERS_VDPA_VP_VDPA_LIB_H */
+#endif /* _LINUX_VP_VDPA_LIB_H */
