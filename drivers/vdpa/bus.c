@@ -9,7 +9,6 @@
  * population: the bus must stay fast with 100,000 devices on it.
  */
 
-#include <kunit/visibility.h>
 #include <linux/jhash.h>
 #include <linux/module.h>
 #include <linux/rhashtable.h>
@@ -22,12 +21,15 @@
 DEFINE_XARRAY_ALLOC(vdpa_devices);
 static u32 vdpa_next_index;
 
-/* management operations; see vdpa_core.h for what each lock guards */
-DEFINE_MUTEX(vdpa_mgmt_lock);
-EXPORT_SYMBOL_IF_KUNIT(vdpa_mgmt_lock);
-/* name table, index xarray entries, management devices' child lists */
+/*
+ * Guards the name table and the index xarray's live entries, which a device
+ * joins and leaves together, and (with vdpa_mgmt_lock, see mgmt.c) the
+ * management devices' lists of children. Netlink fills messages under it,
+ * so a device seen there cannot be unregistered (nor its parent go away)
+ * until the fill is done. Taken after vdpa_mgmt_lock, before a device's
+ * cf_lock.
+ */
 DEFINE_MUTEX(vdpa_dev_lock);
-EXPORT_SYMBOL_IF_KUNIT(vdpa_dev_lock);
 
 static struct rhashtable vdpa_names;
 
@@ -72,7 +74,6 @@ struct vdpa_device *vdpa_find_device_locked(const char *name)
 	lockdep_assert_held(&vdpa_dev_lock);
 	return rhashtable_lookup_fast(&vdpa_names, name, vdpa_name_params);
 }
-EXPORT_SYMBOL_IF_KUNIT(vdpa_find_device_locked);
 
 static int vdpa_bus_match(struct device *dev, const struct device_driver *drv)
 {
@@ -316,9 +317,9 @@ EXPORT_SYMBOL_GPL(__vdpa_alloc_device);
 static void vdpa_unlink_locked(struct vdpa_device *vdev)
 {
 	rhashtable_remove_fast(&vdpa_names, &vdev->name_node, vdpa_name_params);
-	list_del_init(&vdev->mdev_node);
 	/* keep the index reserved until release */
 	xa_store(&vdpa_devices, vdev->index, NULL, GFP_KERNEL);
+	vdpa_mgmt_unlink_child(vdev);
 }
 
 /**
@@ -327,7 +328,10 @@ static void vdpa_unlink_locked(struct vdpa_device *vdev)
  * @nvqs: number of virtqueues the device has
  *
  * Bus drivers may bind before this returns. A device created by a
- * management device must have &vdpa_device.mdev set first.
+ * management device must have &vdpa_device.mdev set first, and is
+ * registered from its &vdpa_mgmtdev_ops.dev_add (and unregistered from its
+ * dev_del): its parent's list of children changes under the management
+ * lock those run with.
  *
  * Context: process context, may sleep; must not hold vdpa_dev_lock.
  * Return: 0, -EEXIST if the name is taken, or another -errno. On failure
@@ -347,7 +351,7 @@ int vdpa_register_device(struct vdpa_device *vdev, u32 nvqs)
 					   &vdev->name_node, vdpa_name_params);
 	if (!err) {
 		if (vdev->mdev)
-			list_add_tail(&vdev->mdev_node, &vdev->mdev->devices);
+			vdpa_mgmt_link_child(vdev);
 		xa_store(&vdpa_devices, vdev->index, vdev, GFP_KERNEL);
 	}
 	mutex_unlock(&vdpa_dev_lock);

@@ -27,7 +27,7 @@
 #include <uapi/linux/virtio_ids.h>
 #include <uapi/linux/virtio_net.h>
 
-#include "vdpa_core.h"
+#include "vdpa_kunit.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
@@ -292,22 +292,12 @@ static void fake_release(struct kunit *test, struct fake_vdpa *fake)
 
 static struct vdpa_device *lookup(const char *name)
 {
-	struct vdpa_device *vdev;
-
-	mutex_lock(&vdpa_dev_lock);
-	vdev = vdpa_find_device_locked(name);
-	mutex_unlock(&vdpa_dev_lock);
-	return vdev;
+	return vdpa_test_find_device(name);
 }
 
 static struct vdpa_mgmt_dev *lookup_mgmt(const char *bus, const char *name)
 {
-	struct vdpa_mgmt_dev *mdev;
-
-	mutex_lock(&vdpa_mgmt_lock);
-	mdev = vdpa_find_mgmtdev_locked(bus, name);
-	mutex_unlock(&vdpa_mgmt_lock);
-	return mdev;
+	return vdpa_test_find_mgmtdev(bus, name);
 }
 
 static struct core_ctx *mgmt_to_ctx(struct vdpa_mgmt_dev *mdev)
@@ -712,12 +702,11 @@ static void vdpa_registry_test_mgmtdev_children(struct kunit *test)
 	unsigned int i;
 
 	fake_mgmt_register(test, ctx);
-	mutex_lock(&vdpa_mgmt_lock);
 	for (i = 0; i < ARRAY_SIZE(names); i++)
-		KUNIT_EXPECT_EQ(test, ctx->mgmt.ops->dev_add(&ctx->mgmt,
-							     names[i], &config,
-							     NULL), 0);
-	mutex_unlock(&vdpa_mgmt_lock);
+		KUNIT_EXPECT_EQ(test, vdpa_test_dev_add("kunit",
+							dev_name(ctx->parent),
+							names[i], &config,
+							NULL), 0);
 	/* a device of no management device is not a child */
 	other = fake_alloc(test, ctx, "kunit-orphan");
 	KUNIT_ASSERT_EQ(test, fake_register(other), 0);

@@ -620,10 +620,21 @@ int vdpa_stats_put(struct vdpa_stats_msg *msg, const char *name, u64 value);
  * @dev_add: create and register one device named @name, provisioned with
  *	@config; called with the management lock held, so it may not add or
  *	delete other devices. It must set &vdpa_device.mdev before calling
- *	vdpa_register_device(). Returns 0 or -errno, with a message in @extack
+ *	vdpa_register_device(). Returns 0 or -errno, with a message in @extack.
+ *	The core has checked @config already, and the parent may rely on it:
+ *	only attributes of &vdpa_mgmt_dev.config_attr_mask are set (in
+ *	@config->mask); a MAC is unicast and non-zero, an MTU at least 68,
+ *	max_vq_pairs and a capacity at least 1; features are within
+ *	&vdpa_mgmt_dev.supported_features and include every one of
+ *	&vdpa_mgmt_dev.required_features; 2 * max_vq_pairs is within
+ *	&vdpa_mgmt_dev.max_supported_vqs (when that is not 0). The parent
+ *	checks what depends on itself (an MTU above its limit, a capacity
+ *	beyond its memory)
  * @dev_del: unregister @vdev (created by @dev_add); called with the
  *	management lock held
- * @dev_set_attr: optional; change provisioning of an existing device
+ * @dev_set_attr: optional; change provisioning of an existing device,
+ *	with @config checked as for @dev_add; called with the management lock
+ *	held
  */
 struct vdpa_mgmtdev_ops {
 	int (*dev_add)(struct vdpa_mgmt_dev *mdev, const char *name,
@@ -645,6 +656,9 @@ struct vdpa_mgmtdev_ops {
  * @config_attr_mask: BIT_ULL(VDPA_ATTR_*) of provisioning attributes the
  *	parent accepts in @ops->dev_add and @ops->dev_set_attr
  * @supported_features: virtio features the parent can offer
+ * @required_features: virtio features a device of this parent cannot do
+ *	without (e.g. VERSION_1, ACCESS_PLATFORM): a request that provisions
+ *	features must include them all
  * @max_supported_vqs: most virtqueues one device can have
  * @list: entry in the core's list of management devices (core private)
  * @devices: devices created through this handle (core private)
@@ -655,6 +669,7 @@ struct vdpa_mgmt_dev {
 	const struct virtio_device_id *id_table;
 	u64 config_attr_mask;
 	u64 supported_features;
+	u64 required_features;
 	u32 max_supported_vqs;
 	struct list_head list;
 	struct list_head devices;

@@ -309,20 +309,9 @@ static int vdpasim_blk_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
 	struct vdpasim_blk *blk;
 	struct vdpasim *sim;
 
-	if (config->mask & BIT_ULL(VDPA_ATTR_DEV_FEATURES)) {
+	/* within supported_features, with required_features: the core checked */
+	if (config->mask & BIT_ULL(VDPA_ATTR_DEV_FEATURES))
 		features = config->device_features;
-		if (features & ~VDPASIM_BLK_FEATURES) {
-			NL_SET_ERR_MSG_FMT_MOD(extack,
-					       "unsupported features 0x%llx",
-					       features & ~VDPASIM_BLK_FEATURES);
-			return -EINVAL;
-		}
-		if ((features & VDPASIM_BLK_REQUIRED) != VDPASIM_BLK_REQUIRED) {
-			NL_SET_ERR_MSG_MOD(extack,
-					   "features must include VERSION_1 and ACCESS_PLATFORM");
-			return -EINVAL;
-		}
-	}
 	if (config->mask & BIT_ULL(VDPA_ATTR_DEV_BLK_CFG_CAPACITY)) {
 		capacity = config->blk.capacity;
 		if (!capacity || capacity > max_capacity) {
@@ -381,6 +370,7 @@ static struct vdpa_mgmt_dev vdpasim_blk_mgmt = {
 	.config_attr_mask	= BIT_ULL(VDPA_ATTR_DEV_BLK_CFG_CAPACITY) |
 				  BIT_ULL(VDPA_ATTR_DEV_FEATURES),
 	.supported_features	= VDPASIM_BLK_FEATURES,
+	.required_features	= VDPASIM_BLK_REQUIRED,
 	.max_supported_vqs	= 1,
 };
 

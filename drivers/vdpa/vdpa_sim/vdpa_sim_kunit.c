@@ -27,7 +27,7 @@
 #include <uapi/linux/virtio_net.h>
 #include <uapi/linux/virtio_ring.h>
 
-#include "../vdpa_core.h"
+#include "../vdpa_kunit.h"
 #include "vdpa_sim.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
@@ -772,25 +772,12 @@ struct prov_ctx {
 	const char *name;
 };
 
-static struct vdpa_mgmt_dev *prov_find_locked(struct kunit *test,
-					      const char *mgmt)
-{
-	struct vdpa_mgmt_dev *mdev = vdpa_find_mgmtdev_locked(NULL, mgmt);
-
-	if (!mdev) {
-		mutex_unlock(&vdpa_mgmt_lock);
-		kunit_skip(test, "%s is not loaded", mgmt);
-	}
-	return mdev;
-}
-
 static struct vdpa_mgmt_dev *prov_mgmt(struct kunit *test, const char *mgmt)
 {
-	struct vdpa_mgmt_dev *mdev;
+	struct vdpa_mgmt_dev *mdev = vdpa_test_find_mgmtdev(NULL, mgmt);
 
-	mutex_lock(&vdpa_mgmt_lock);
-	mdev = prov_find_locked(test, mgmt);
-	mutex_unlock(&vdpa_mgmt_lock);
+	if (!mdev)
+		kunit_skip(test, "%s is not loaded", mgmt);
 	return mdev;
 }
 
@@ -798,14 +785,12 @@ static struct vdpa_mgmt_dev *prov_mgmt(struct kunit *test, const char *mgmt)
 static int prov_add(struct kunit *test, struct prov_ctx *p, const char *mgmt,
 		    const char *name, const struct vdpa_dev_set_config *config)
 {
-	struct vdpa_mgmt_dev *mdev;
 	int err;
 
 	memset(&p->extack, 0, sizeof(p->extack));
-	mutex_lock(&vdpa_mgmt_lock);
-	mdev = prov_find_locked(test, mgmt);
-	err = mdev->ops->dev_add(mdev, name, config, &p->extack);
-	mutex_unlock(&vdpa_mgmt_lock);
+	err = vdpa_test_dev_add(NULL, mgmt, name, config, &p->extack);
+	if (err == -ENODEV && !vdpa_test_find_mgmtdev(NULL, mgmt))
+		kunit_skip(test, "%s is not loaded", mgmt);
 	if (!err) {
 		p->mgmt = mgmt;
 		p->name = name;
@@ -816,19 +801,9 @@ static int prov_add(struct kunit *test, struct prov_ctx *p, const char *mgmt,
 /* What DEV_DEL does. */
 static void prov_del(struct prov_ctx *p)
 {
-	struct vdpa_mgmt_dev *mdev;
-	struct vdpa_device *vdev;
-
 	if (!p->name)
 		return;
-	mutex_lock(&vdpa_mgmt_lock);
-	mdev = vdpa_find_mgmtdev_locked(NULL, p->mgmt);
-	mutex_lock(&vdpa_dev_lock);
-	vdev = vdpa_find_device_locked(p->name);
-	mutex_unlock(&vdpa_dev_lock);
-	if (mdev && vdev && vdev->mdev == mdev)
-		mdev->ops->dev_del(mdev, vdev);
-	mutex_unlock(&vdpa_mgmt_lock);
+	vdpa_test_dev_del(NULL, p->mgmt, p->name);
 	p->name = NULL;
 }
 
@@ -845,12 +820,7 @@ static int prov_init(struct kunit *test)
 
 static struct vdpa_device *prov_lookup(const char *name)
 {
-	struct vdpa_device *vdev;
-
-	mutex_lock(&vdpa_dev_lock);
-	vdev = vdpa_find_device_locked(name);
-	mutex_unlock(&vdpa_dev_lock);
-	return vdev;
+	return vdpa_test_find_device(name);
 }
 
 #define REQUIRED	(BIT_ULL(VIRTIO_F_VERSION_1) |		\
@@ -878,7 +848,7 @@ static void prov_expect_required(struct kunit *test, const char *mgmt)
 	/* and so is anything the parent does not have */
 	config.device_features = all | BIT_ULL(63);
 	KUNIT_EXPECT_EQ(test, prov_add(test, p, mgmt, "kunit-prov", &config),
-			-EINVAL);
+			-EOPNOTSUPP);
 	KUNIT_EXPECT_NULL(test, prov_lookup("kunit-prov"));
 
 	/* exactly the required ones are enough */

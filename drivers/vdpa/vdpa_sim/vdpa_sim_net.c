@@ -714,20 +714,9 @@ static int vdpasim_net_dev_add(struct vdpa_mgmt_dev *mdev, const char *name,
 	bool has_cvq, own_cvq;
 	int err;
 
-	if (config->mask & BIT_ULL(VDPA_ATTR_DEV_FEATURES)) {
+	/* within supported_features, with required_features: the core checked */
+	if (config->mask & BIT_ULL(VDPA_ATTR_DEV_FEATURES))
 		features = config->device_features;
-		if (features & ~VDPASIM_NET_SUPPORTED) {
-			NL_SET_ERR_MSG_FMT_MOD(extack,
-					       "unsupported features 0x%llx",
-					       features & ~VDPASIM_NET_SUPPORTED);
-			return -EINVAL;
-		}
-		if ((features & VDPASIM_NET_REQUIRED) != VDPASIM_NET_REQUIRED) {
-			NL_SET_ERR_MSG_MOD(extack,
-					   "features must include VERSION_1 and ACCESS_PLATFORM");
-			return -EINVAL;
-		}
-	}
 	if (config->mask & BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MACADDR)) {
 		err = vdpasim_net_check_mac(config->net.mac, extack);
 		if (err)
@@ -936,6 +925,7 @@ static const struct virtio_device_id vdpasim_net_id_table[] = {
 				  BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MAX_VQP) |	\
 				  BIT_ULL(VDPA_ATTR_DEV_FEATURES),	\
 	.supported_features	= VDPASIM_NET_SUPPORTED,		\
+	.required_features	= VDPASIM_NET_REQUIRED,			\
 	.max_supported_vqs	= 2 * VDPASIM_NET_MAX_VQP + 1
 
 /* The control queue is the core's. */

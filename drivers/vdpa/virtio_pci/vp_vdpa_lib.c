@@ -1198,25 +1198,14 @@ static int vp_vdpa_provision(struct vp_vdpa_hw *hw,
 			     struct vp_vdpa_prov *p,
 			     struct netlink_ext_ack *extack)
 {
-	u64 kept = hw->device_features & VP_VDPA_KEPT_FEATURES;
-
 	p->features = hw->device_features;
 	p->nvqs = hw->num_queues;
 	p->cvq = U16_MAX;
-	if (config->mask & BIT_ULL(VDPA_ATTR_DEV_FEATURES)) {
-		if (config->device_features & ~hw->device_features) {
-			NL_SET_ERR_MSG_MOD(extack,
-					   "features not offered by the PCI function");
-			return -EOPNOTSUPP;
-		}
-		if ((config->device_features & kept) != kept) {
-			NL_SET_ERR_MSG_FMT_MOD(extack,
-					       "features must keep 0x%llx (VERSION_1, ACCESS_PLATFORM)",
-					       kept);
-			return -EINVAL;
-		}
+	/* offered by the function, with VERSION_1 and ACCESS_PLATFORM kept:
+	 * the core checked (supported_features, required_features)
+	 */
+	if (config->mask & BIT_ULL(VDPA_ATTR_DEV_FEATURES))
 		p->features = config->device_features;
-	}
 	if (hw->mdev.id.device == VIRTIO_ID_NET)
 		return vp_vdpa_net_provision(hw, config, p, extack);
 	return 0;
@@ -1466,6 +1455,8 @@ int vp_vdpa_lib_probe(struct pci_dev *pdev, struct vp_vdpa_hw *hw)
 	hw->mgmt.id_table = hw->id_table;
 	hw->mgmt.config_attr_mask = vp_vdpa_attr_mask(hw);
 	hw->mgmt.supported_features = hw->device_features;
+	hw->mgmt.required_features = hw->device_features &
+				     VP_VDPA_KEPT_FEATURES;
 	hw->mgmt.max_supported_vqs = hw->num_queues;
 	if (!hw->ops)
 		hw->ops = &vp_vdpa_lib_ops;
@@ -1496,6 +1487,8 @@ int vp_vdpa_lib_register(struct vp_vdpa_hw *hw)
 	int err;
 
 	hw->mgmt.supported_features = hw->device_features;
+	hw->mgmt.required_features = hw->device_features &
+				     VP_VDPA_KEPT_FEATURES;
 	err = vdpa_mgmtdev_register(&hw->mgmt);
 	hw->registered = !err;
 	return err;
