@@ -21,9 +21,8 @@
 #include <uapi/linux/vdpa.h>
 
 #include "vdpa_core.h"
-
-/* Longest device or management-device name we accept, NUL excluded. */
-#define VDPA_NL_NAME_MAX	63
+#include "vdpa_kunit.h"
+#include "vdpa_nl_gen.h"
 
 /* Provisioning attributes DEV_NEW may carry, for the mask check. */
 #define VDPA_NL_PROVISION_ATTRS	(BIT_ULL(VDPA_ATTR_DEV_NET_CFG_MACADDR) | \
@@ -46,40 +45,6 @@ struct vdpa_nl_ctx {
 };
 
 VISIBLE_IF_KUNIT struct genl_family vdpa_nl_family;
-
-#define VDPA_NL_NAME_POLICY { .type = NLA_NUL_STRING, .len = VDPA_NL_NAME_MAX }
-
-static const struct nla_policy vdpa_nl_mgmtdev_policy[] = {
-	[VDPA_ATTR_MGMTDEV_BUS_NAME] = VDPA_NL_NAME_POLICY,
-	[VDPA_ATTR_MGMTDEV_DEV_NAME] = VDPA_NL_NAME_POLICY,
-};
-
-static const struct nla_policy vdpa_nl_dev_policy[] = {
-	[VDPA_ATTR_DEV_NAME] = VDPA_NL_NAME_POLICY,
-};
-
-static const struct nla_policy vdpa_nl_dev_new_policy[] = {
-	[VDPA_ATTR_MGMTDEV_BUS_NAME] = VDPA_NL_NAME_POLICY,
-	[VDPA_ATTR_MGMTDEV_DEV_NAME] = VDPA_NL_NAME_POLICY,
-	[VDPA_ATTR_DEV_NAME] = VDPA_NL_NAME_POLICY,
-	[VDPA_ATTR_DEV_NET_CFG_MACADDR] = NLA_POLICY_ETH_ADDR,
-	[VDPA_ATTR_DEV_NET_CFG_MAX_VQP] = NLA_POLICY_MIN(NLA_U16, 1),
-	[VDPA_ATTR_DEV_NET_CFG_MTU] = NLA_POLICY_MIN(NLA_U16, ETH_MIN_MTU),
-	[VDPA_ATTR_DEV_FEATURES] = { .type = NLA_U64 },
-	[VDPA_ATTR_DEV_BLK_CFG_CAPACITY] = NLA_POLICY_MIN(NLA_U64, 1),
-};
-
-static const struct nla_policy vdpa_nl_vstats_policy[] = {
-	[VDPA_ATTR_DEV_NAME] = VDPA_NL_NAME_POLICY,
-	[VDPA_ATTR_DEV_QUEUE_INDEX] = { .type = NLA_U32 },
-};
-
-static const struct nla_policy vdpa_nl_attr_set_policy[] = {
-	[VDPA_ATTR_DEV_NAME] = VDPA_NL_NAME_POLICY,
-	[VDPA_ATTR_DEV_NET_CFG_MACADDR] = NLA_POLICY_ETH_ADDR,
-	[VDPA_ATTR_DEV_NET_CFG_MAX_VQP] = NLA_POLICY_MIN(NLA_U16, 1),
-	[VDPA_ATTR_DEV_NET_CFG_MTU] = NLA_POLICY_MIN(NLA_U16, ETH_MIN_MTU),
-};
 
 static void *vdpa_nl_put_header(struct sk_buff *msg,
 				const struct vdpa_nl_ctx *ctx)
@@ -209,7 +174,7 @@ static int vdpa_nl_reply_or_free(struct sk_buff *msg, struct genl_info *info,
 	return genlmsg_reply(msg, info);
 }
 
-static int vdpa_nl_mgmtdev_get_doit(struct sk_buff *skb, struct genl_info *info)
+int vdpa_nl_mgmtdev_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vdpa_nl_ctx ctx = vdpa_nl_doit_ctx(info);
 	struct vdpa_mgmt_dev *mdev;
@@ -228,8 +193,8 @@ static int vdpa_nl_mgmtdev_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return vdpa_nl_reply_or_free(msg, info, err);
 }
 
-static int vdpa_nl_mgmtdev_get_dumpit(struct sk_buff *msg,
-				      struct netlink_callback *cb)
+int vdpa_nl_mgmtdev_get_dumpit(struct sk_buff *msg,
+			       struct netlink_callback *cb)
 {
 	struct vdpa_nl_ctx ctx = vdpa_nl_dump_ctx(cb);
 	struct vdpa_mgmt_dev *mdev;
@@ -267,17 +232,31 @@ static int vdpa_nl_check_name(const struct nlattr *attr,
 	return 0;
 }
 
+/* The highest attribute a request's do policy (vdpa_nl_gen.c) parses. */
+static unsigned int vdpa_nl_maxattr(const struct genl_info *info)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vdpa_nl_ops); i++)
+		if (vdpa_nl_ops[i].cmd == info->genlhdr->cmd &&
+		    vdpa_nl_ops[i].doit)
+			return vdpa_nl_ops[i].maxattr;
+	return 0;
+}
+
 /*
  * Collect provisioning attributes and check what the core can check.
- * @maxattr is the command policy's: info->attrs has no room beyond it.
+ * info->attrs has no room beyond the command policy's highest attribute.
  */
-static int vdpa_nl_parse_config(struct genl_info *info, unsigned int maxattr,
+static int vdpa_nl_parse_config(struct genl_info *info,
 				const struct vdpa_mgmt_dev *mdev,
 				struct vdpa_dev_set_config *config)
 {
+	unsigned int maxattr = vdpa_nl_maxattr(info);
 	struct nlattr *tb[VDPA_ATTR_DEV_BLK_CFG_CAPACITY + 1] = {};
 	struct netlink_ext_ack *extack = info->extack;
-	int attr;
+	unsigned int bad;
+	int attr, err;
 
 	/* a full-size view, so absent attributes read as NULL below */
 	memcpy(tb, info->attrs,
@@ -306,32 +285,19 @@ static int vdpa_nl_parse_config(struct genl_info *info, unsigned int maxattr,
 	}
 	if (tb[VDPA_ATTR_DEV_NET_CFG_MTU])
 		config->net.mtu = nla_get_u16(tb[VDPA_ATTR_DEV_NET_CFG_MTU]);
-	if (tb[VDPA_ATTR_DEV_NET_CFG_MAX_VQP]) {
+	if (tb[VDPA_ATTR_DEV_NET_CFG_MAX_VQP])
 		config->net.max_vq_pairs =
 			nla_get_u16(tb[VDPA_ATTR_DEV_NET_CFG_MAX_VQP]);
-		if (mdev->max_supported_vqs &&
-		    2 * (u32)config->net.max_vq_pairs > mdev->max_supported_vqs) {
-			NL_SET_ERR_MSG_ATTR_FMT(extack, tb[VDPA_ATTR_DEV_NET_CFG_MAX_VQP],
-						"max_vqp %u exceeds the management device's limit of %u",
-						config->net.max_vq_pairs,
-						mdev->max_supported_vqs / 2);
-			return -ERANGE;
-		}
-	}
-	if (tb[VDPA_ATTR_DEV_FEATURES]) {
+	if (tb[VDPA_ATTR_DEV_FEATURES])
 		config->device_features = nla_get_u64(tb[VDPA_ATTR_DEV_FEATURES]);
-		if (config->device_features & ~mdev->supported_features) {
-			NL_SET_ERR_MSG_ATTR_FMT(extack, tb[VDPA_ATTR_DEV_FEATURES],
-						"features 0x%llx are not supported by the management device",
-						config->device_features &
-						~mdev->supported_features);
-			return -EOPNOTSUPP;
-		}
-	}
 	if (tb[VDPA_ATTR_DEV_BLK_CFG_CAPACITY])
 		config->blk.capacity =
 			nla_get_u64(tb[VDPA_ATTR_DEV_BLK_CFG_CAPACITY]);
-	return 0;
+
+	err = vdpa_mgmt_check_config(mdev, config, extack, &bad);
+	if (err)
+		NL_SET_BAD_ATTR(extack, tb[bad]);
+	return err;
 }
 
 static bool vdpa_nl_name_taken(const char *name)
@@ -344,7 +310,7 @@ static bool vdpa_nl_name_taken(const char *name)
 	return taken;
 }
 
-static int vdpa_nl_dev_new_doit(struct sk_buff *skb, struct genl_info *info)
+int vdpa_nl_dev_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vdpa_dev_set_config config = {};
 	struct nlattr **tb = info->attrs;
@@ -365,8 +331,7 @@ static int vdpa_nl_dev_new_doit(struct sk_buff *skb, struct genl_info *info)
 		err = PTR_ERR(mdev);
 		goto out;
 	}
-	err = vdpa_nl_parse_config(info, ARRAY_SIZE(vdpa_nl_dev_new_policy) - 1,
-				   mdev, &config);
+	err = vdpa_nl_parse_config(info, mdev, &config);
 	if (err)
 		goto out;
 	/* checked here too so the parent never allocates for a duplicate */
@@ -386,7 +351,7 @@ out:
 	return err;
 }
 
-static int vdpa_nl_dev_del_doit(struct sk_buff *skb, struct genl_info *info)
+int vdpa_nl_dev_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vdpa_mgmt_dev *mdev;
 	struct vdpa_device *vdev;
@@ -493,13 +458,12 @@ static int vdpa_nl_dev_dump(struct sk_buff *msg, struct netlink_callback *cb,
 	return vdpa_nl_dump_result(msg, err);
 }
 
-static int vdpa_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
+int vdpa_nl_dev_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	return vdpa_nl_dev_reply(info, vdpa_nl_dev_fill);
 }
 
-static int vdpa_nl_dev_get_dumpit(struct sk_buff *msg,
-				  struct netlink_callback *cb)
+int vdpa_nl_dev_get_dumpit(struct sk_buff *msg, struct netlink_callback *cb)
 {
 	return vdpa_nl_dev_dump(msg, cb, vdpa_nl_dev_fill);
 }
@@ -712,13 +676,13 @@ cancel:
 	return err;
 }
 
-static int vdpa_nl_config_get_doit(struct sk_buff *skb, struct genl_info *info)
+int vdpa_nl_dev_config_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	return vdpa_nl_dev_reply(info, vdpa_nl_config_fill);
 }
 
-static int vdpa_nl_config_get_dumpit(struct sk_buff *msg,
-				     struct netlink_callback *cb)
+int vdpa_nl_dev_config_get_dumpit(struct sk_buff *msg,
+				  struct netlink_callback *cb)
 {
 	return vdpa_nl_dev_dump(msg, cb, vdpa_nl_config_fill);
 }
@@ -803,7 +767,7 @@ cancel:
 	return err;
 }
 
-static int vdpa_nl_vstats_get_doit(struct sk_buff *skb, struct genl_info *info)
+int vdpa_nl_dev_vstats_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vdpa_nl_ctx ctx = vdpa_nl_doit_ctx(info);
 	struct vdpa_device *vdev;
@@ -828,7 +792,7 @@ static int vdpa_nl_vstats_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return vdpa_nl_reply_or_free(msg, info, err);
 }
 
-static int vdpa_nl_attr_set_doit(struct sk_buff *skb, struct genl_info *info)
+int vdpa_nl_dev_attr_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vdpa_dev_set_config config = {};
 	struct vdpa_mgmt_dev *mdev;
@@ -851,8 +815,7 @@ static int vdpa_nl_attr_set_doit(struct sk_buff *skb, struct genl_info *info)
 		err = -EOPNOTSUPP;
 		goto out;
 	}
-	err = vdpa_nl_parse_config(info, ARRAY_SIZE(vdpa_nl_attr_set_policy) - 1,
-				   mdev, &config);
+	err = vdpa_nl_parse_config(info, mdev, &config);
 	if (err)
 		goto out;
 	if (!config.mask) {
@@ -865,42 +828,6 @@ out:
 	mutex_unlock(&vdpa_mgmt_lock);
 	return err;
 }
-
-/* @_policy is an array name, used twice on purpose for its size */
-#define VDPA_NL_DO(_cmd, _fn, _policy, _flags) {			\
-	.cmd = (_cmd),							\
-	.doit = (_fn),							\
-	.policy = (_policy),						\
-	.maxattr = ARRAY_SIZE(_policy) - 1,				\
-	.flags = GENL_CMD_CAP_DO | (_flags),				\
-}
-
-#define VDPA_NL_DUMP(_cmd, _fn) {					\
-	.cmd = (_cmd),							\
-	.dumpit = (_fn),						\
-	.flags = GENL_CMD_CAP_DUMP,					\
-}
-
-/* Sorted by command, the do before the dump, as genetlink requires. */
-static const struct genl_split_ops vdpa_nl_ops[] = {
-	VDPA_NL_DO(VDPA_CMD_MGMTDEV_GET, vdpa_nl_mgmtdev_get_doit,
-		   vdpa_nl_mgmtdev_policy, 0),
-	VDPA_NL_DUMP(VDPA_CMD_MGMTDEV_GET, vdpa_nl_mgmtdev_get_dumpit),
-	VDPA_NL_DO(VDPA_CMD_DEV_NEW, vdpa_nl_dev_new_doit,
-		   vdpa_nl_dev_new_policy, GENL_ADMIN_PERM),
-	VDPA_NL_DO(VDPA_CMD_DEV_DEL, vdpa_nl_dev_del_doit,
-		   vdpa_nl_dev_policy, GENL_ADMIN_PERM),
-	VDPA_NL_DO(VDPA_CMD_DEV_GET, vdpa_nl_dev_get_doit,
-		   vdpa_nl_dev_policy, 0),
-	VDPA_NL_DUMP(VDPA_CMD_DEV_GET, vdpa_nl_dev_get_dumpit),
-	VDPA_NL_DO(VDPA_CMD_DEV_CONFIG_GET, vdpa_nl_config_get_doit,
-		   vdpa_nl_dev_policy, 0),
-	VDPA_NL_DUMP(VDPA_CMD_DEV_CONFIG_GET, vdpa_nl_config_get_dumpit),
-	VDPA_NL_DO(VDPA_CMD_DEV_VSTATS_GET, vdpa_nl_vstats_get_doit,
-		   vdpa_nl_vstats_policy, GENL_ADMIN_PERM),
-	VDPA_NL_DO(VDPA_CMD_DEV_ATTR_SET, vdpa_nl_attr_set_doit,
-		   vdpa_nl_attr_set_policy, GENL_ADMIN_PERM),
-};
 
 VISIBLE_IF_KUNIT struct genl_family vdpa_nl_family __ro_after_init = {
 	.name = VDPA_GENL_NAME,

@@ -108,6 +108,7 @@ host_checks()
 
 	ensure_pristine || { echo "not ok - pristine 6.12 source"; return; }
 	out=$(python3 "$HARNESS/check-netlink-spec.py" \
+		--gen "$HARNESS/netlink-gen.sh" \
 		--schema "$KSRC/Documentation/netlink/genetlink-legacy.yaml" 2>&1)
 	rc=$?
 	echo "$out"

@@ -259,15 +259,17 @@ kernel's configuration and the scripts that make it and this series.
 # files in upstream-parents/ (first line the subject, then the body up to
 # "---", then the diff), applied after our own steps; its Kconfig entries
 # and Makefile line come back from upstream's drivers/vdpa/ unchanged.
-PARENTS_DIR = "upstream-parents"
-CONVERSIONS = [
+# Fixes to upstream's files that the series needs (upstream-fixes/, the same
+# format) come before them, with no Kconfig to restore.
+UPSTREAM_PATCHES = [
     # (patch, upstream Kconfig symbols, subdirectory of drivers/vdpa)
-    ("mlx5.patch", ["MLX5_VDPA", "MLX5_VDPA_NET", "MLX5_VDPA_STEERING_DEBUG"],
+    ("upstream-fixes/ynl-gen-kernel-root.patch", [], None),
+    ("upstream-parents/mlx5.patch", ["MLX5_VDPA", "MLX5_VDPA_NET", "MLX5_VDPA_STEERING_DEBUG"],
      "mlx5"),
-    ("pds.patch", ["PDS_VDPA"], "pds"),
-    ("octeon_ep.patch", ["OCTEONEP_VDPA"], "octeon_ep"),
-    ("solidrun.patch", ["SNET_VDPA"], "solidrun"),
-    ("alibaba.patch", ["ALIBABA_ENI_VDPA"], "alibaba"),
+    ("upstream-parents/pds.patch", ["PDS_VDPA"], "pds"),
+    ("upstream-parents/octeon_ep.patch", ["OCTEONEP_VDPA"], "octeon_ep"),
+    ("upstream-parents/solidrun.patch", ["SNET_VDPA"], "solidrun"),
+    ("upstream-parents/alibaba.patch", ["ALIBABA_ENI_VDPA"], "alibaba"),
 ]
 
 # Help text added to an upstream entry whose own is shorter than
@@ -599,8 +601,8 @@ def build_series(kernel, base, branch, cover):
             parent = git("commit-tree", tree, "-p", parent, "-F", "-",
                          data=msg.encode()).decode().strip()
 
-        for patch, symbols, subdir in CONVERSIONS:
-            parent = convert_parent(git, upstream, parent, patch, symbols,
+        for patch, symbols, subdir in UPSTREAM_PATCHES:
+            parent = upstream_patch(git, upstream, parent, patch, symbols,
                                     subdir)
 
         git("update-ref", "refs/heads/" + branch, parent, index=False)
@@ -609,26 +611,36 @@ def build_series(kernel, base, branch, cover):
 
 
 def parent_patch(name):
-    """Subject, body and diff of one of upstream-parents/."""
-    text = read(os.path.join(PARENTS_DIR, name)).decode()
+    """Subject, body and diff of one of UPSTREAM_PATCHES."""
+    text = read(name).decode()
     msg, sep, diff = text.partition("\n---\n")
     subject, _, body = msg.partition("\n\n")
     if not sep or not body.strip() or "\ndiff --git " not in "\n" + diff:
-        die("%s/%s: subject, blank line, body, '---', diff"
-            % (PARENTS_DIR, name))
+        die("%s: subject, blank line, body, '---', diff" % name)
     return subject.strip(), body.strip("\n"), diff
 
 
-def convert_parent(git, upstream, parent, name, symbols, subdir):
-    """Commit one conversion on top of parent: the patch, and the
-    parent's Kconfig entries and Makefile line back in ours."""
+def upstream_patch(git, upstream, parent, name, symbols, subdir):
+    """Commit one patch to upstream's files on top of parent; for a
+    converted parent, also its Kconfig entries and Makefile line back in
+    ours."""
     subject, body, diff = parent_patch(name)
     git("read-tree", parent)
     with tempfile.NamedTemporaryFile(suffix=".patch") as f:
         f.write(diff.encode())
         f.flush()
         git("apply", "--cached", "--whitespace=nowarn", f.name)
+    if subdir is not None:
+        restore_parent_build(git, upstream, symbols, subdir)
+    tree = git("write-tree").decode().strip()
+    msg = "%s\n\n%s\n\n%s\n" % (subject, body, SOB)
+    return git("commit-tree", tree, "-p", parent, "-F", "-",
+               data=msg.encode()).decode().strip()
 
+
+def restore_parent_build(git, upstream, symbols, subdir):
+    """Upstream's Kconfig entries of a converted parent into our
+    drivers/vdpa/Kconfig, its Makefile line into our Makefile."""
     kconfig = git("cat-file", "blob", ":drivers/vdpa/Kconfig").decode()
     theirs = upstream("drivers/vdpa/Kconfig")
     blocks = []
@@ -660,10 +672,6 @@ def convert_parent(git, upstream, parent, name, symbols, subdir):
                ("100644", git.blob(makefile.encode()), "drivers/vdpa/Makefile")]
     git("update-index", "--add", "-z", "--index-info",
         data="".join("%s %s\t%s\0" % e for e in entries).encode())
-    tree = git("write-tree").decode().strip()
-    msg = "%s\n\n%s\n\n%s\n" % (subject, body, SOB)
-    return git("commit-tree", tree, "-p", parent, "-F", "-",
-               data=msg.encode()).decode().strip()
 
 
 def main():
