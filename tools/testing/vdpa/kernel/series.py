@@ -167,24 +167,34 @@ descends into drivers/vhost/ for it as well.
 """, files=["drivers/vhost/vdpa.c", "drivers/vhost/vdpa_log.[ch]"],
          symbols=["VHOST_VDPA"], prio=40),
 
-    Step("vdpa: add virtio-pci modern functions as parents (vp_vdpa)",
+    Step("vdpa: a library for parents that are virtio-pci functions",
          """
 Any virtio-pci modern function can be a vDPA device: its virtqueues,
 doorbells and MSI-X vectors are the datapath, its common configuration
 the control path. vp_vdpa_lib implements the parent operations on top of
 the kernel's virtio_pci_modern_dev helpers once, for every parent of that
-kind; vp_vdpa binds functions an administrator hands it (driver_override
-or new_id, never by default over virtio_pci) and registers a management
-device per function.
+kind (vp_vdpa next, ifcvf after), with the management device through
+which userspace provisions a device of the function.
 
 Interrupts are allocated when a driver starts the device: a vector per
 virtqueue when the function has enough, else one shared vector, so
 functions with fewer vectors than queues still work. Doorbells are
 offered for mapping only when each queue's notify area is a page of its
 own. Ring memory is reached through the platform IOMMU.
-""", files=["drivers/vdpa/virtio_pci/*",
-                   "include/linux/vp_vdpa_lib.h"], symbols=["VP_VDPA*"],
-         delete=["drivers/vdpa/virtio_pci"], prio=30),
+
+VP_VDPA_LIB has no prompt: the parents that follow select it.
+""", files=["drivers/vdpa/virtio_pci/vp_vdpa_lib.c",
+            "drivers/vdpa/virtio_pci/Makefile",
+            "include/linux/vp_vdpa_lib.h"], symbols=["VP_VDPA_LIB"],
+         delete=["drivers/vdpa/virtio_pci"], prio=20),
+
+    Step("vp_vdpa: drive virtio-pci modern functions as vDPA parents",
+         """
+vp_vdpa binds the virtio-pci modern functions an administrator hands it
+(driver_override or new_id, never by default over virtio_pci) and
+registers a management device per function, on vp_vdpa_lib: "vdpa dev
+add name NAME mgmtdev pci/<BDF>" then creates its vDPA device.
+""", files=["drivers/vdpa/virtio_pci/*"], symbols=["VP_VDPA"], prio=30),
 
     Step("ifcvf: rewrite the Intel IFC VF parent on the virtio-pci library",
          """
