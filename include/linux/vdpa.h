@@ -82,44 +82,6 @@ struct vdpa_notification_area {
 };
 
 /**
- * struct vdpa_vq_state_split - where a split virtqueue's device side stands
- * @avail_index: the next available-ring index the device will read
- *	(equivalently, the used index it will reach once all in-flight buffers
- *	are completed in order)
- */
-struct vdpa_vq_state_split {
-	u16 avail_index;
-};
-
-/**
- * struct vdpa_vq_state_packed - where a packed virtqueue's device side stands
- * @last_avail_counter: wrap counter of @last_avail_idx
- * @last_avail_idx: next descriptor index the device will read
- * @last_used_counter: wrap counter of @last_used_idx
- * @last_used_idx: next descriptor index the device will write
- */
-struct vdpa_vq_state_packed {
-	u16 last_avail_counter:1;
-	u16 last_avail_idx:15;
-	u16 last_used_counter:1;
-	u16 last_used_idx:15;
-};
-
-/**
- * struct vdpa_vq_state - where a virtqueue's device side stands
- * @split: for a split ring
- * @packed: for a packed ring
- *
- * The two members are named types so a parent can keep either on its own.
- */
-struct vdpa_vq_state {
-	union {
-		struct vdpa_vq_state_split split;
-		struct vdpa_vq_state_packed packed;
-	};
-};
-
-/**
  * struct vdpa_iova_range - the IOVA window a device can translate
  * @first: first usable IOVA
  * @last: last usable IOVA (inclusive)
@@ -142,6 +104,47 @@ struct vdpa_map_file {
 	struct file *file;
 	u64 offset;
 	u64 addr;
+};
+
+/**
+ * struct vdpa_vq_state_split - where a split virtqueue's device side stands
+ * @avail_index: the next available-ring index the device will read
+ *	(equivalently, the used index it will reach once all in-flight buffers
+ *	are completed in order)
+ */
+struct vdpa_vq_state_split {
+	u16 avail_index;
+};
+
+/**
+ * struct vdpa_vq_state_packed - where a packed virtqueue's device side stands
+ * @last_avail_idx: next descriptor index the device will read
+ * @last_avail_counter: its wrap counter
+ * @last_used_idx: next descriptor index the device will write
+ * @last_used_counter: its wrap counter
+ *
+ * Each half is laid out as the virtio spec encodes a packed ring position
+ * in 16 bits: the index in bits 0-14, the wrap counter in bit 15.
+ */
+struct vdpa_vq_state_packed {
+	u16 last_avail_idx:15;
+	u16 last_avail_counter:1;
+	u16 last_used_idx:15;
+	u16 last_used_counter:1;
+};
+
+/**
+ * struct vdpa_vq_state - where a virtqueue's device side stands
+ * @split: for a split ring
+ * @packed: for a packed ring
+ *
+ * The two members are named types so a parent can keep either on its own.
+ */
+struct vdpa_vq_state {
+	union {
+		struct vdpa_vq_state_split split;
+		struct vdpa_vq_state_packed packed;
+	};
 };
 
 /**
