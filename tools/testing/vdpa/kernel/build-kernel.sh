@@ -273,7 +273,7 @@ sparse()
 parents()
 {
 	local pkbuild=$KBUILD-parents log=$LOGDIR/parents.log t dirs line sym
-	local missing=0
+	local missing=0 n
 
 	t=$(now)
 	mkdir -p "$pkbuild"
@@ -302,11 +302,12 @@ parents()
 	sed -i "s|$KSRC/||g; s|^\.\./||" "$log"
 	if grep -E "^drivers/vdpa/[^:]*:[0-9]+:[0-9]+: (warning|error)" "$log" |
 		sed 's/^/    /' | grep .; then
-		echo "not ok - upstream's parents build on the series without warnings (log: $log)"
+		echo "not ok - upstream's parents build without warnings ($log)"
 		return 1
 	fi
-	echo "  PARENTS $(echo $dirs | wc -w) directories, $(grep -c '^  CHECK   drivers/vdpa/' "$log" || true) files in $(since "$t")s"
-	echo "ok - upstream's parents build on the series (W=1, sparse): $(echo $dirs | tr '\n' ' ')"
+	n=$(grep -c '^  CHECK   drivers/vdpa/' "$log" || true)
+	echo "  PARENTS $(echo "$dirs" | wc -w) directories, $n files in $(since "$t")s"
+	echo "ok - upstream's parents build on the series (W=1, sparse):" $dirs
 }
 
 # Bisectability: every prefix of the series builds. A build tree of its
