@@ -25,9 +25,8 @@
  * A management device's list of children (&vdpa_mgmt_dev.devices) is
  * written with both locks held: a child joins it when dev_add registers it
  * and leaves it when dev_del unregisters it, and registration takes
- * vdpa_dev_lock. Either lock is therefore enough to read the list:
- * vdpa_mgmtdev_unregister() walks it under vdpa_mgmt_lock, netlink dumps
- * under vdpa_dev_lock.
+ * vdpa_dev_lock. Either lock is therefore enough to read the list
+ * (vdpa_mgmtdev_unregister() walks it under vdpa_mgmt_lock).
  */
 DEFINE_MUTEX(vdpa_mgmt_lock);
 LIST_HEAD(vdpa_mgmt_list);
