@@ -9,8 +9,9 @@
  *
  * Netlink requests are built as genetlink would receive them and run
  * through the family's own split ops: strict parsing against the command's
- * policy, then its doit handler, so the tests see what userspace sees: an
- * errno, an extack message and the offending attribute.
+ * policy, then its doit handler between its pre_doit and post_doit, so the
+ * tests see what userspace sees: an errno, an extack message and the
+ * offending attribute.
  */
 
 #include <kunit/device.h>
@@ -823,7 +824,10 @@ static const struct genl_split_ops *nl_find_doit(u8 cmd)
 	return NULL;
 }
 
-/* Parse strictly with the command's policy and run its doit handler. */
+/*
+ * Parse strictly with the command's policy and run its doit handler between
+ * its pre_doit and post_doit.
+ */
 static int nl_run(struct kunit *test, struct nl_req *req)
 {
 	struct nlmsghdr *nlh = nlmsg_hdr(req->skb);
@@ -851,7 +855,14 @@ static int nl_run(struct kunit *test, struct nl_req *req)
 	info.attrs = req->tb;
 	info.extack = &req->extack;
 	genl_info_net_set(&info, &init_net);
-	return op->doit(req->skb, &info);
+	/* as genetlink does: no post_doit after a pre_doit that failed */
+	err = op->pre_doit ? op->pre_doit(op, req->skb, &info) : 0;
+	if (err)
+		return err;
+	err = op->doit(req->skb, &info);
+	if (op->post_doit)
+		op->post_doit(op, req->skb, &info);
+	return err;
 }
 
 static void expect_msg(struct kunit *test, const struct nl_req *req,
@@ -1385,7 +1396,7 @@ static void vdpa_netlink_test_attr_set_orphan(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, fake_register(orphan), 0);
 	req = nl_attr_set_mac(test, "kunit-nl-orphan", mac);
 	KUNIT_EXPECT_EQ(test, nl_run(test, req), -EOPNOTSUPP);
-	expect_msg(test, req, "device does not support changing attributes");
+	expect_msg(test, req, "device was not created by a management device");
 	KUNIT_EXPECT_EQ(test, ctx->set_attrs, 0);
 }
 

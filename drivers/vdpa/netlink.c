@@ -4,9 +4,12 @@
  * list management devices, create and delete devices, read their config
  * and per-queue statistics, change their provisioning.
  *
- * Every command has its own strict policy, so a handler only ever sees
- * attributes it knows, of the right type and size; what a policy cannot
- * express is checked here with an extack message naming the attribute.
+ * The policies and the split ops are generated from the spec
+ * (vdpa_nl_gen.c). Every command has its own strict policy, so a handler
+ * only ever sees attributes it knows, of the right type and size; what a
+ * policy cannot express is checked here with an extack message naming the
+ * attribute. Locking and the lookup of the object a request names are done
+ * once, in the pre_doit/post_doit pairs the spec gives each command.
  */
 
 #include <kunit/visibility.h>
@@ -134,6 +137,94 @@ static struct vdpa_device *vdpa_nl_find_device(struct genl_info *info)
 	return vdev;
 }
 
+/*
+ * Every doit runs between a pre_doit and a post_doit, named per command in
+ * the spec: the pre_doit takes the locks the command needs and resolves the
+ * object the request names into info->user_ptr[0], the post_doit drops the
+ * locks. A handler finds its object there, alive until it returns. A
+ * pre_doit that fails has released everything: no post_doit follows it.
+ */
+int vdpa_nl_mgmtdev_pre_doit(const struct genl_split_ops *ops,
+			     struct sk_buff *skb, struct genl_info *info)
+{
+	struct vdpa_mgmt_dev *mdev;
+
+	mutex_lock(&vdpa_mgmt_lock);
+	mdev = vdpa_nl_find_mgmtdev(info);
+	if (IS_ERR(mdev)) {
+		mutex_unlock(&vdpa_mgmt_lock);
+		return PTR_ERR(mdev);
+	}
+	info->user_ptr[0] = mdev;
+	return 0;
+}
+
+void vdpa_nl_mgmtdev_post_doit(const struct genl_split_ops *ops,
+			       struct sk_buff *skb, struct genl_info *info)
+{
+	mutex_unlock(&vdpa_mgmt_lock);
+}
+
+/* For commands that only read a device: vdpa_dev_lock keeps it. */
+int vdpa_nl_dev_pre_doit(const struct genl_split_ops *ops,
+			 struct sk_buff *skb, struct genl_info *info)
+{
+	struct vdpa_device *vdev;
+
+	mutex_lock(&vdpa_dev_lock);
+	vdev = vdpa_nl_find_device(info);
+	if (IS_ERR(vdev)) {
+		mutex_unlock(&vdpa_dev_lock);
+		return PTR_ERR(vdev);
+	}
+	info->user_ptr[0] = vdev;
+	return 0;
+}
+
+void vdpa_nl_dev_post_doit(const struct genl_split_ops *ops,
+			   struct sk_buff *skb, struct genl_info *info)
+{
+	mutex_unlock(&vdpa_dev_lock);
+}
+
+/*
+ * For commands that call the device's management device, which may sleep
+ * long and take vdpa_dev_lock itself: only vdpa_mgmt_lock is held across
+ * the handler. A device with a management device is deleted only under
+ * that lock, so it stays; one without may be unregistered by its parent
+ * at any time and is refused while vdpa_dev_lock still keeps it.
+ */
+int vdpa_nl_managed_dev_pre_doit(const struct genl_split_ops *ops,
+				 struct sk_buff *skb, struct genl_info *info)
+{
+	struct vdpa_device *vdev;
+	int err = 0;
+
+	mutex_lock(&vdpa_mgmt_lock);
+	mutex_lock(&vdpa_dev_lock);
+	vdev = vdpa_nl_find_device(info);
+	if (IS_ERR(vdev)) {
+		err = PTR_ERR(vdev);
+	} else if (!vdev->mdev) {
+		NL_SET_ERR_MSG(info->extack,
+			       "device was not created by a management device");
+		err = -EOPNOTSUPP;
+	}
+	mutex_unlock(&vdpa_dev_lock);
+	if (err) {
+		mutex_unlock(&vdpa_mgmt_lock);
+		return err;
+	}
+	info->user_ptr[0] = vdev;
+	return 0;
+}
+
+void vdpa_nl_managed_dev_post_doit(const struct genl_split_ops *ops,
+				   struct sk_buff *skb, struct genl_info *info)
+{
+	mutex_unlock(&vdpa_mgmt_lock);
+}
+
 static struct vdpa_nl_ctx vdpa_nl_doit_ctx(struct genl_info *info)
 {
 	return (struct vdpa_nl_ctx) {
@@ -177,20 +268,14 @@ static int vdpa_nl_reply_or_free(struct sk_buff *msg, struct genl_info *info,
 int vdpa_nl_mgmtdev_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vdpa_nl_ctx ctx = vdpa_nl_doit_ctx(info);
-	struct vdpa_mgmt_dev *mdev;
 	struct sk_buff *msg;
-	int err;
 
 	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-
-	mutex_lock(&vdpa_mgmt_lock);
-	mdev = vdpa_nl_find_mgmtdev(info);
-	err = IS_ERR(mdev) ? PTR_ERR(mdev) : vdpa_nl_mgmtdev_fill(msg, mdev, &ctx);
-	mutex_unlock(&vdpa_mgmt_lock);
-
-	return vdpa_nl_reply_or_free(msg, info, err);
+	return vdpa_nl_reply_or_free(msg, info,
+				     vdpa_nl_mgmtdev_fill(msg, info->user_ptr[0],
+							  &ctx));
 }
 
 int vdpa_nl_mgmtdev_get_dumpit(struct sk_buff *msg,
@@ -312,9 +397,9 @@ static bool vdpa_nl_name_taken(const char *name)
 
 int vdpa_nl_dev_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct vdpa_mgmt_dev *mdev = info->user_ptr[0];
 	struct vdpa_dev_set_config config = {};
 	struct nlattr **tb = info->attrs;
-	struct vdpa_mgmt_dev *mdev;
 	const char *name;
 	int err;
 
@@ -325,59 +410,29 @@ int vdpa_nl_dev_new_doit(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	name = nla_data(tb[VDPA_ATTR_DEV_NAME]);
 
-	mutex_lock(&vdpa_mgmt_lock);
-	mdev = vdpa_nl_find_mgmtdev(info);
-	if (IS_ERR(mdev)) {
-		err = PTR_ERR(mdev);
-		goto out;
-	}
 	err = vdpa_nl_parse_config(info, mdev, &config);
 	if (err)
-		goto out;
+		return err;
 	/* checked here too so the parent never allocates for a duplicate */
 	if (vdpa_nl_name_taken(name)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[VDPA_ATTR_DEV_NAME],
 				    "a device with this name already exists");
-		err = -EEXIST;
-		goto out;
+		return -EEXIST;
 	}
 	err = mdev->ops->dev_add(mdev, name, &config, info->extack);
 	if (err && !info->extack->_msg)
 		NL_SET_ERR_MSG_FMT(info->extack,
 				   "management device failed to create the device (%d)",
 				   err);
-out:
-	mutex_unlock(&vdpa_mgmt_lock);
 	return err;
 }
 
 int vdpa_nl_dev_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct vdpa_mgmt_dev *mdev;
-	struct vdpa_device *vdev;
-	int err = 0;
+	struct vdpa_device *vdev = info->user_ptr[0];
 
-	mutex_lock(&vdpa_mgmt_lock);
-	mutex_lock(&vdpa_dev_lock);
-	vdev = vdpa_nl_find_device(info);
-	/*
-	 * Only vdpa_dev_lock keeps a device without a management device: its
-	 * parent may unregister it any time. One with a management device is
-	 * only deleted under vdpa_mgmt_lock, which we hold.
-	 */
-	mdev = IS_ERR(vdev) ? NULL : vdev->mdev;
-	mutex_unlock(&vdpa_dev_lock);
-	if (IS_ERR(vdev)) {
-		err = PTR_ERR(vdev);
-	} else if (!mdev) {
-		NL_SET_ERR_MSG(info->extack,
-			       "device was not created by a management device");
-		err = -EOPNOTSUPP;
-	} else {
-		mdev->ops->dev_del(mdev, vdev);
-	}
-	mutex_unlock(&vdpa_mgmt_lock);
-	return err;
+	vdev->mdev->ops->dev_del(vdev->mdev, vdev);
+	return 0;
 }
 
 static int vdpa_nl_dev_fill(struct sk_buff *msg, struct vdpa_device *vdev,
@@ -410,30 +465,20 @@ static int vdpa_nl_dev_fill(struct sk_buff *msg, struct vdpa_device *vdev,
 	return 0;
 }
 
-/*
- * Reply with one device's message, built by @fill under vdpa_dev_lock so
- * the device (and its management device) cannot go away meanwhile.
- */
+/* Reply with the message @fill builds for the request's device. */
 static int vdpa_nl_dev_reply(struct genl_info *info,
 			     int (*fill)(struct sk_buff *msg,
 					 struct vdpa_device *vdev,
 					 const struct vdpa_nl_ctx *ctx))
 {
 	struct vdpa_nl_ctx ctx = vdpa_nl_doit_ctx(info);
-	struct vdpa_device *vdev;
 	struct sk_buff *msg;
-	int err;
 
 	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-
-	mutex_lock(&vdpa_dev_lock);
-	vdev = vdpa_nl_find_device(info);
-	err = IS_ERR(vdev) ? PTR_ERR(vdev) : fill(msg, vdev, &ctx);
-	mutex_unlock(&vdpa_dev_lock);
-
-	return vdpa_nl_reply_or_free(msg, info, err);
+	return vdpa_nl_reply_or_free(msg, info,
+				     fill(msg, info->user_ptr[0], &ctx));
 }
 
 /* Dump every registered device, resuming at the index saved in args[0]. */
@@ -770,63 +815,41 @@ cancel:
 int vdpa_nl_dev_vstats_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct vdpa_nl_ctx ctx = vdpa_nl_doit_ctx(info);
-	struct vdpa_device *vdev;
 	struct sk_buff *msg;
-	int err;
+	u32 qidx;
 
 	if (GENL_REQ_ATTR_CHECK(info, VDPA_ATTR_DEV_QUEUE_INDEX))
 		return -EINVAL;
+	qidx = nla_get_u32(info->attrs[VDPA_ATTR_DEV_QUEUE_INDEX]);
 
 	msg = nlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-
-	mutex_lock(&vdpa_dev_lock);
-	vdev = vdpa_nl_find_device(info);
-	err = IS_ERR(vdev) ? PTR_ERR(vdev) :
-	      vdpa_nl_vstats_fill(msg, vdev,
-				  nla_get_u32(info->attrs[VDPA_ATTR_DEV_QUEUE_INDEX]),
-				  &ctx);
-	mutex_unlock(&vdpa_dev_lock);
-
-	return vdpa_nl_reply_or_free(msg, info, err);
+	return vdpa_nl_reply_or_free(msg, info,
+				     vdpa_nl_vstats_fill(msg, info->user_ptr[0],
+							 qidx, &ctx));
 }
 
 int vdpa_nl_dev_attr_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct vdpa_device *vdev = info->user_ptr[0];
+	struct vdpa_mgmt_dev *mdev = vdev->mdev;
 	struct vdpa_dev_set_config config = {};
-	struct vdpa_mgmt_dev *mdev;
-	struct vdpa_device *vdev;
 	int err;
 
-	mutex_lock(&vdpa_mgmt_lock);
-	mutex_lock(&vdpa_dev_lock);
-	vdev = vdpa_nl_find_device(info);
-	/* As in dev_del: vdev is safe after the unlock only if mdev is set. */
-	mdev = IS_ERR(vdev) ? NULL : vdev->mdev;
-	mutex_unlock(&vdpa_dev_lock);
-	if (IS_ERR(vdev)) {
-		err = PTR_ERR(vdev);
-		goto out;
-	}
-	if (!mdev || !mdev->ops->dev_set_attr) {
+	if (!mdev->ops->dev_set_attr) {
 		NL_SET_ERR_MSG(info->extack,
 			       "device does not support changing attributes");
-		err = -EOPNOTSUPP;
-		goto out;
+		return -EOPNOTSUPP;
 	}
 	err = vdpa_nl_parse_config(info, mdev, &config);
 	if (err)
-		goto out;
+		return err;
 	if (!config.mask) {
 		NL_SET_ERR_MSG(info->extack, "no attribute to change");
-		err = -EINVAL;
-		goto out;
+		return -EINVAL;
 	}
-	err = mdev->ops->dev_set_attr(mdev, vdev, &config, info->extack);
-out:
-	mutex_unlock(&vdpa_mgmt_lock);
-	return err;
+	return mdev->ops->dev_set_attr(mdev, vdev, &config, info->extack);
 }
 
 VISIBLE_IF_KUNIT struct genl_family vdpa_nl_family __ro_after_init = {

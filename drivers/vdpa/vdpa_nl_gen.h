@@ -14,6 +14,22 @@
 /* Ops table for vdpa */
 extern const struct genl_split_ops vdpa_nl_ops[10];
 
+int vdpa_nl_mgmtdev_pre_doit(const struct genl_split_ops *ops,
+			     struct sk_buff *skb, struct genl_info *info);
+int vdpa_nl_managed_dev_pre_doit(const struct genl_split_ops *ops,
+				 struct sk_buff *skb, struct genl_info *info);
+int vdpa_nl_dev_pre_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
+			 struct genl_info *info);
+void
+vdpa_nl_mgmtdev_post_doit(const struct genl_split_ops *ops,
+			  struct sk_buff *skb, struct genl_info *info);
+void
+vdpa_nl_managed_dev_post_doit(const struct genl_split_ops *ops,
+			      struct sk_buff *skb, struct genl_info *info);
+void
+vdpa_nl_dev_post_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
+		      struct genl_info *info);
+
 int vdpa_nl_mgmtdev_get_doit(struct sk_buff *skb, struct genl_info *info);
 int vdpa_nl_mgmtdev_get_dumpit(struct sk_buff *skb,
 			       struct netlink_callback *cb);
