@@ -8,12 +8,12 @@
  * Nothing runs on its own here: no thread, no work item. A kick eventfd is
  * hooked with a wait-queue entry whose wakeup calls the parent's kick_vq; a
  * call eventfd is given to the parent as its callback trigger. Userspace
- * memory reaches the device through IOTLB messages written to the fd: one
- * table per address space, kept here (struct vdpa_iotlb), whose pages are
- * pinned and charged to the owner's RLIMIT_MEMLOCK for parents that use
- * physical addresses, and pushed to the parent as a whole map (set_map), as
- * increments (dma_map/dma_unmap) or into an IOMMU domain on the parent's DMA
- * device.
+ * memory reaches the device through IOTLB messages written to the fd: they
+ * are checked here, and the pages they name pinned and charged to the
+ * owner's RLIMIT_MEMLOCK for parents that use physical addresses, into one
+ * table per address space, which vdpa_as.c keeps and pushes to the parent
+ * as a whole map (set_map), as increments (dma_map/dma_unmap) or into an
+ * IOMMU domain on the parent's DMA device.
  *
  * A bound device costs a struct device and a slot in an xarray of minors;
  * everything else is allocated when the device node is opened and freed
@@ -38,7 +38,6 @@
 #include <linux/eventfd.h>
 #include <linux/file.h>
 #include <linux/fs.h>
-#include <linux/iommu.h>
 #include <linux/irqbypass.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -55,19 +54,10 @@
 #include <linux/virtio_ring.h>
 #include <linux/xarray.h>
 
+#include "vdpa_as.h"
 #include "vdpa_log.h"
 
 #define VHOST_VDPA_MINORS	BIT(MINORBITS)
-
-static unsigned int max_iotlb_entries = 65536;
-module_param(max_iotlb_entries, uint, 0644);
-MODULE_PARM_DESC(max_iotlb_entries,
-		 "Most IOTLB entries per address space of an open device (0: no limit)");
-
-static bool prefer_set_map;
-module_param(prefer_set_map, bool, 0644);
-MODULE_PARM_DESC(prefer_set_map,
-		 "Push whole maps (set_map) to parents that also take increments (dma_map); read at open");
 
 /*
  * Off by default: QEMU 7.2 refuses x-svq=on, its way to migrate, on a
@@ -77,15 +67,6 @@ static bool dirty_log;
 module_param(dirty_log, bool, 0644);
 MODULE_PARM_DESC(dirty_log,
 		 "Offer dirty page logging (VHOST_F_LOG_ALL) where the parent can log; read at open");
-
-/* How userspace's IOTLB reaches the device. */
-enum vhost_vdpa_dma {
-	VHOST_VDPA_DMA_SET_MAP,	/* whole table per address space */
-	VHOST_VDPA_DMA_MAP,	/* one dma_map/dma_unmap per change */
-	VHOST_VDPA_DMA_IOMMU,	/* an IOMMU domain on the DMA device */
-};
-
-struct vhost_vdpa;
 
 /**
  * struct vhost_vdpa_vq - userspace's view of one virtqueue
@@ -126,43 +107,6 @@ struct vhost_vdpa_vq {
 };
 
 /**
- * struct vhost_vdpa_as - one address space: the owner's table and its pins
- * @iotlb: userspace's mappings; its release hook unpins. Always a superset
- *	of what the parent can reach through this address space
- * @v: the device
- * @unpin_free: preallocated entries for @unpin_pending
- * @unpin_pending: pages gone from @iotlb that the parent may still map
- *	(whole-map parents between a change and the set_map that carries it)
- * @asid: address space id
- * @defer_unpin: removals queue pages on @unpin_pending instead of unpinning
- * @synced: the parent's address space holds exactly @iotlb; the device may
- *	only start when every address space is synced
- */
-struct vhost_vdpa_as {
-	struct vdpa_iotlb iotlb;
-	struct vhost_vdpa *v;
-	struct list_head unpin_free;
-	struct list_head unpin_pending;
-	u32 asid;
-	bool defer_unpin;
-	bool synced;
-};
-
-/* Pages to unpin once the parent stopped using them (whole-map parents). */
-struct vhost_vdpa_unpin {
-	struct list_head node;
-	u64 pa;
-	u64 len;
-	bool dirty;
-};
-
-/* For parents that use VAs: what backs a range, shared by split entries. */
-struct vhost_vdpa_file {
-	struct vdpa_map_file map;
-	u64 bytes;	/* mapped bytes still referring to this */
-};
-
-/**
  * struct vhost_vdpa - a vDPA device bound to vhost-vdpa
  * @dev: the node's device, /dev/vhost-vdpa-@minor; its refcount is the
  *	lifetime of this structure, and an open file holds a reference
@@ -179,13 +123,12 @@ struct vhost_vdpa_file {
  * @mapping: the open file's address_space, to zap doorbell mappings
  * @read_wait: readers wait here (there is never anything to read)
  * @vqs: per-queue state, while open
- * @as: per-address-space tables, while open
- * @mm: the owner's mm (VHOST_SET_OWNER), grabbed
+ * @maps: the owner's tables, one per address space, and how they reach the
+ *	parent (vdpa_as.c); the tables exist while open
+ * @mm: the owner's mm (VHOST_SET_OWNER), grabbed; @maps has a copy, which
+ *	its pinned pages are charged to
  * @config_call: config-change eventfd, or NULL
- * @domain: IOMMU domain, for parents without set_map and dma_map
- * @range: IOVA range userspace may map
  * @backend_features: acked VHOST_BACKEND_F_* bits
- * @dma: how maps reach the device, chosen at open
  * @batch_asid: address space of the open batch
  * @minor: our minor number
  * @in_batch: between VHOST_IOTLB_BATCH_BEGIN and _END
@@ -207,13 +150,10 @@ struct vhost_vdpa {
 	struct address_space *mapping;
 	wait_queue_head_t read_wait;
 	struct vhost_vdpa_vq *vqs;
-	struct vhost_vdpa_as *as;
+	struct vhost_vdpa_maps maps;
 	struct mm_struct *mm;
 	struct eventfd_ctx *config_call;
-	struct iommu_domain *domain;
-	struct vdpa_iova_range range;
 	u64 backend_features;
-	enum vhost_vdpa_dma dma;
 	u32 batch_asid;
 	unsigned int minor;
 	bool in_batch;
@@ -242,284 +182,6 @@ static const struct vdpa_config_ops *ops_of(struct vhost_vdpa *v)
 static bool vhost_vdpa_acked(const struct vhost_vdpa *v, unsigned int bit)
 {
 	return v->backend_features & BIT_ULL(bit);
-}
-
-/* ---- pinned pages and the tables' release hook ------------------------- */
-
-static void vhost_vdpa_unpin(struct vhost_vdpa *v, u64 pa, u64 len, bool dirty)
-{
-	unsigned long npages = len >> PAGE_SHIFT;
-
-	unpin_user_page_range_dirty_lock(pfn_to_page(PHYS_PFN(pa)), npages,
-					 dirty);
-	atomic64_sub(npages, &v->mm->pinned_vm);
-}
-
-static void vhost_vdpa_file_put(struct vhost_vdpa_file *vf, u64 len)
-{
-	vf->bytes -= len;
-	if (vf->bytes)
-		return;
-	if (vf->map.file)
-		fput(vf->map.file);
-	kfree(vf);
-}
-
-static void vhost_vdpa_iotlb_release(struct vdpa_iotlb *iotlb,
-				     struct vdpa_iotlb_map *map)
-{
-	struct vhost_vdpa_as *as = container_of(iotlb, struct vhost_vdpa_as,
-						iotlb);
-	struct vhost_vdpa *v = as->v;
-	u64 len = map->last - map->start + 1;
-	bool dirty = map->perm & VHOST_ACCESS_WO;
-	struct vhost_vdpa_unpin *u;
-
-	if (v->vdpa->use_va) {
-		vhost_vdpa_file_put(map->opaque, len);
-		return;
-	}
-	if (as->defer_unpin) {
-		/* vhost_vdpa_unpin_reserve() provided one per entry. */
-		u = list_first_entry_or_null(&as->unpin_free,
-					     struct vhost_vdpa_unpin, node);
-		if (!WARN_ON_ONCE(!u)) {
-			u->pa = map->addr;
-			u->len = len;
-			u->dirty = dirty;
-			list_move_tail(&u->node, &as->unpin_pending);
-			return;
-		}
-	}
-	vhost_vdpa_unpin(v, map->addr, len, dirty);
-}
-
-static int vhost_vdpa_unpin_reserve(struct vhost_vdpa_as *as, unsigned int n)
-{
-	struct vhost_vdpa_unpin *u;
-
-	while (n--) {
-		u = kmalloc(sizeof(*u), GFP_KERNEL);
-		if (!u)
-			return -ENOMEM;
-		list_add(&u->node, &as->unpin_free);
-	}
-	return 0;
-}
-
-static void vhost_vdpa_unpin_unreserve(struct vhost_vdpa_as *as)
-{
-	struct vhost_vdpa_unpin *u, *tmp;
-
-	list_for_each_entry_safe(u, tmp, &as->unpin_free, node) {
-		list_del(&u->node);
-		kfree(u);
-	}
-}
-
-/* The parent no longer maps what is pending here: let the pages go. */
-static void vhost_vdpa_unpin_flush(struct vhost_vdpa *v,
-				   struct vhost_vdpa_as *as)
-{
-	struct vhost_vdpa_unpin *u, *tmp;
-
-	list_for_each_entry_safe(u, tmp, &as->unpin_pending, node) {
-		vhost_vdpa_unpin(v, u->pa, u->len, u->dirty);
-		list_del(&u->node);
-		kfree(u);
-	}
-}
-
-/*
- * Remove [first, last] from the table, keeping the removed pages pinned on
- * the pending list until vhost_vdpa_unpin_flush(): for whole-map parents,
- * which hold their copy of the table until the next set_map. Each entry
- * gives up at most one piece, so one record per entry suffices.
- */
-static int vhost_vdpa_remove_deferred(struct vhost_vdpa_as *as, u64 first,
-				      u64 last)
-{
-	struct vdpa_iotlb_map *map;
-	unsigned int n = 0;
-	int err;
-
-	for (map = vdpa_iotlb_first(&as->iotlb, first, last); map;
-	     map = vdpa_iotlb_next(map, first, last))
-		n++;
-	err = vhost_vdpa_unpin_reserve(as, n);
-	if (!err) {
-		as->defer_unpin = true;
-		err = vdpa_iotlb_remove(&as->iotlb, first, last);
-		as->defer_unpin = false;
-	}
-	vhost_vdpa_unpin_unreserve(as);
-	return err;
-}
-
-/* ---- pushing tables to the parent ------------------------------------- */
-
-static int vhost_vdpa_iommu_prot(u32 perm)
-{
-	int prot = IOMMU_CACHE;
-
-	if (perm & VHOST_ACCESS_RO)
-		prot |= IOMMU_READ;
-	if (perm & VHOST_ACCESS_WO)
-		prot |= IOMMU_WRITE;
-	return prot;
-}
-
-/* Give the parent one translation (incremental and IOMMU modes). */
-static int vhost_vdpa_map_one(struct vhost_vdpa *v, struct vhost_vdpa_as *as,
-			      u64 start, u64 last, u64 addr, u32 perm,
-			      struct vhost_vdpa_file *vf)
-{
-	u64 size = last - start + 1;
-
-	if (v->dma == VHOST_VDPA_DMA_IOMMU)
-		return iommu_map(v->domain, start, addr, size,
-				 vhost_vdpa_iommu_prot(perm), GFP_KERNEL);
-	return ops_of(v)->dma_map(v->vdpa, as->asid, start, size, addr, perm,
-				  vf ? &vf->map : NULL);
-}
-
-/*
- * Take back exactly one translation vhost_vdpa_map_one() gave. Parents
- * must not fail this (vdpa.h); if one does, the caller keeps the entry and
- * its pins, so the device never reaches a page we let go.
- */
-static int vhost_vdpa_unmap_one(struct vhost_vdpa *v, struct vhost_vdpa_as *as,
-				u64 start, u64 last)
-{
-	u64 size = last - start + 1;
-	int err;
-
-	if (v->dma == VHOST_VDPA_DMA_IOMMU)
-		err = iommu_unmap(v->domain, start, size) == size ? 0 : -EIO;
-	else
-		err = ops_of(v)->dma_unmap(v->vdpa, as->asid, start, size);
-	if (err)
-		dev_warn_ratelimited(&v->dev,
-				     "parent kept [%#llx, %#llx] of address space %u: %d\n",
-				     start, last, as->asid, err);
-	return err;
-}
-
-/*
- * Give the parent the entries within [first, last]. On failure, *@stop is
- * the start of the entry that failed: the parent has the ones before it.
- */
-static int vhost_vdpa_push_range(struct vhost_vdpa *v, struct vhost_vdpa_as *as,
-				 u64 first, u64 last, u64 *stop)
-{
-	struct vdpa_iotlb_map *map;
-	int err;
-
-	for (map = vdpa_iotlb_first(&as->iotlb, first, last); map;
-	     map = vdpa_iotlb_next(map, first, last)) {
-		err = vhost_vdpa_map_one(v, as, map->start, map->last,
-					 map->addr, map->perm, map->opaque);
-		if (err) {
-			*stop = map->start;
-			return err;
-		}
-	}
-	return 0;
-}
-
-/*
- * Take the entries within [first, last], which must be whole entries, back
- * from the parent and out of the table. An entry the parent keeps stays in
- * the table with its pins; the first error is returned.
- */
-static int vhost_vdpa_pull_range(struct vhost_vdpa *v, struct vhost_vdpa_as *as,
-				 u64 first, u64 last)
-{
-	struct vdpa_iotlb_map *map;
-	u64 cur = first;
-	int err = 0;
-
-	while ((map = vdpa_iotlb_first(&as->iotlb, cur, last))) {
-		u64 start = map->start, end = map->last;
-
-		if (vhost_vdpa_unmap_one(v, as, start, end))
-			err = err ?: -EBUSY;
-		else
-			vdpa_iotlb_remove(&as->iotlb, start, end);
-		if (end >= last)
-			break;
-		cur = end + 1;
-	}
-	return err;
-}
-
-/*
- * Make the parent's address space hold our table, after open or after a
- * reset left it empty. The table itself is never changed here: it is the
- * owner's (persistent) map. On failure the address space is not synced and
- * the device cannot start until a retry succeeds.
- */
-static int vhost_vdpa_install_as(struct vhost_vdpa *v, struct vhost_vdpa_as *as)
-{
-	struct vdpa_iotlb_map *map;
-	u64 stop = 0;
-	int err;
-
-	switch (v->dma) {
-	case VHOST_VDPA_DMA_IOMMU:
-		err = 0;	/* a reset does not touch our domain */
-		break;
-	case VHOST_VDPA_DMA_SET_MAP:
-		/* Even an empty table: it replaces the initial mapping. */
-		err = ops_of(v)->set_map(v->vdpa, as->asid, &as->iotlb);
-		if (!err)
-			vhost_vdpa_unpin_flush(v, as);
-		break;
-	default:
-		err = vhost_vdpa_push_range(v, as, 0, U64_MAX, &stop);
-		/* Leave the parent empty, so that a retry can push it all. */
-		for (map = vdpa_iotlb_first(&as->iotlb, 0, U64_MAX);
-		     err && map && map->start < stop;
-		     map = vdpa_iotlb_next(map, 0, U64_MAX))
-			vhost_vdpa_unmap_one(v, as, map->start, map->last);
-		break;
-	}
-	as->synced = !err;
-	return err;
-}
-
-static int vhost_vdpa_install_maps(struct vhost_vdpa *v)
-{
-	int err = 0, ret;
-	u32 i;
-
-	/* Every address space, whatever failed before: none stays initial. */
-	for (i = 0; i < v->vdpa->nas; i++) {
-		ret = vhost_vdpa_install_as(v, &v->as[i]);
-		err = err ?: ret;
-	}
-	return err;
-}
-
-/* Before DRIVER_OK: every address space must hold the owner's map. */
-static int vhost_vdpa_maps_ready(struct vhost_vdpa *v)
-{
-	int err;
-	u32 i;
-
-	for (i = 0; i < v->vdpa->nas; i++) {
-		if (v->as[i].synced)
-			continue;
-		/* An incremental parent holds no part of a failed install. */
-		err = vhost_vdpa_install_as(v, &v->as[i]);
-		if (err) {
-			dev_warn_ratelimited(&v->dev,
-					     "not starting: address space %u lacks the owner's map (%d)\n",
-					     i, err);
-			return err;
-		}
-	}
-	return 0;
 }
 
 /* ---- the dirty log ----------------------------------------------------- */
@@ -691,7 +353,7 @@ static int vhost_vdpa_pin_range(struct vhost_vdpa *v, struct vhost_vdpa_as *as,
 	}
 	free_page((unsigned long)pages);
 
-	/* Charge only what stays pinned in the table; the hook uncharges it. */
+	/* Charge only what stays in the table; its release hook uncharges. */
 	atomic64_sub(npages - added, &mm->pinned_vm);
 	/* A removal meanwhile already emptied the table. */
 	if (err && v->vdpa)
@@ -699,65 +361,16 @@ static int vhost_vdpa_pin_range(struct vhost_vdpa *v, struct vhost_vdpa_as *as,
 	return err;
 }
 
-/* Parents that use VAs: one entry per VMA, with the file behind it. */
-static int vhost_vdpa_va_range(struct vhost_vdpa *v, struct vhost_vdpa_as *as,
-			       u64 iova, u64 size, u64 uaddr, u32 perm)
-{
-	struct mm_struct *mm = current->mm;
-	u64 start = uaddr, end = uaddr + size;
-	struct vm_area_struct *vma;
-	struct vhost_vdpa_file *vf;
-	int err = 0;
-
-	mmap_read_lock(mm);
-	while (start < end) {
-		u64 len;
-
-		vma = vma_lookup(mm, start);
-		if (!vma) {
-			err = -EINVAL;
-			break;
-		}
-		len = min_t(u64, end, vma->vm_end) - start;
-		vf = kzalloc(sizeof(*vf), GFP_KERNEL);
-		if (!vf) {
-			err = -ENOMEM;
-			break;
-		}
-		vf->bytes = len;
-		if (vma->vm_file && (vma->vm_flags & VM_SHARED)) {
-			vf->map.file = get_file(vma->vm_file);
-			vf->map.offset = ((u64)vma->vm_pgoff << PAGE_SHIFT) +
-					 (start - vma->vm_start);
-			vf->map.addr = start;
-		}
-		err = vdpa_iotlb_add(&as->iotlb, iova + (start - uaddr),
-				     iova + (start - uaddr) + len - 1, start,
-				     perm, vf);
-		if (err) {
-			vhost_vdpa_file_put(vf, len);
-			break;
-		}
-		start += len;
-	}
-	mmap_read_unlock(mm);
-	if (err)
-		vdpa_iotlb_remove(&as->iotlb, iova, iova + size - 1);
-	return err;
-}
-
 static int vhost_vdpa_iotlb_update(struct vhost_vdpa *v, struct vhost_vdpa_as *as,
 				   const struct vhost_iotlb_msg *msg)
 {
-	const struct vdpa_config_ops *ops = ops_of(v);
 	u64 last = msg->iova + msg->size - 1;
-	u64 stop;
 	int err;
 
 	if (!msg->size || last < msg->iova ||
 	    msg->uaddr + msg->size - 1 < msg->uaddr)
 		return -EINVAL;
-	if (msg->iova < v->range.first || last > v->range.last)
+	if (msg->iova < v->maps.range.first || last > v->maps.range.last)
 		return -EINVAL;
 	if (!msg->perm || msg->perm & ~VHOST_ACCESS_RW)
 		return -EINVAL;
@@ -775,8 +388,8 @@ static int vhost_vdpa_iotlb_update(struct vhost_vdpa *v, struct vhost_vdpa_as *a
 		return -EEXIST;
 
 	if (v->vdpa->use_va)
-		err = vhost_vdpa_va_range(v, as, msg->iova, msg->size,
-					  msg->uaddr, msg->perm);
+		err = vhost_vdpa_as_add_va(as, msg->iova, msg->size,
+					   msg->uaddr, msg->perm);
 	else
 		err = vhost_vdpa_pin_range(v, as, msg->iova, msg->size,
 					   msg->uaddr, msg->perm);
@@ -784,86 +397,7 @@ static int vhost_vdpa_iotlb_update(struct vhost_vdpa *v, struct vhost_vdpa_as *a
 		return err;
 	if (msg->perm & VHOST_ACCESS_WO)
 		v->log_end = max(v->log_end, last + 1 ?: last);
-
-	if (v->dma == VHOST_VDPA_DMA_SET_MAP) {
-		if (v->in_batch) {
-			as->synced = false;	/* BATCH_END pushes it */
-			return 0;
-		}
-		err = ops->set_map(v->vdpa, as->asid, &as->iotlb);
-		if (!err) {
-			vhost_vdpa_unpin_flush(v, as);
-			as->synced = true;
-			return 0;
-		}
-		/*
-		 * The parent's address space is empty now (vdpa.h). Drop the
-		 * new range, but keep its pages until a set_map succeeds, in
-		 * case this parent kept part of it after all.
-		 */
-		if (vhost_vdpa_remove_deferred(as, msg->iova, last))
-			return err;	/* still ours, still pinned */
-		as->synced = !ops->set_map(v->vdpa, as->asid, &as->iotlb);
-		if (as->synced)
-			vhost_vdpa_unpin_flush(v, as);
-		return err;
-	}
-
-	err = vhost_vdpa_push_range(v, as, msg->iova, last, &stop);
-	if (err) {
-		/* Never given: drop; given: take back (a refusal stays pinned). */
-		vdpa_iotlb_remove(&as->iotlb, stop, last);
-		if (stop > msg->iova)
-			vhost_vdpa_pull_range(v, as, msg->iova, stop - 1);
-	}
-	return err;
-}
-
-/*
- * Incremental parents: take [first, last] back whole entry by whole entry.
- * A parent is only ever asked to unmap what one map gave it; the part of a
- * straddling entry that stays is mapped again. Each entry is done in an
- * order that keeps the table a superset of what the parent reaches.
- */
-static int vhost_vdpa_unmap_range(struct vhost_vdpa *v, struct vhost_vdpa_as *as,
-				  u64 first, u64 last)
-{
-	struct vdpa_iotlb_map *map;
-	int err;
-
-	while ((map = vdpa_iotlb_first(&as->iotlb, first, last))) {
-		struct vdpa_iotlb_map e = *map;
-		bool lo = e.start < first, hi = e.last > last;
-
-		/* A split entry needs room in our table: make sure first. */
-		if (lo && hi) {
-			err = vdpa_iotlb_reserve(&as->iotlb);
-			if (err)
-				return err;
-		}
-		err = vhost_vdpa_unmap_one(v, as, e.start, e.last);
-		if (err)
-			return err;	/* the parent keeps it: so do we */
-		if (lo)
-			err = vhost_vdpa_map_one(v, as, e.start, first - 1,
-						 e.addr, e.perm, e.opaque);
-		if (!err && hi) {
-			err = vhost_vdpa_map_one(v, as, last + 1, e.last,
-						 e.addr + (last + 1 - e.start),
-						 e.perm, e.opaque);
-			if (err && lo)
-				vhost_vdpa_unmap_one(v, as, e.start, first - 1);
-		}
-		if (err) {
-			/* What should stay could not be given back: drop it too. */
-			vdpa_iotlb_remove(&as->iotlb, e.start, e.last);
-			return err;
-		}
-		/* Cannot fail: whole entry, or room reserved for the split. */
-		vdpa_iotlb_remove(&as->iotlb, max(e.start, first),
-				  min(e.last, last));
-	}
-	return 0;
+	return vhost_vdpa_as_push_added(as, msg->iova, last, v->in_batch);
 }
 
 static int vhost_vdpa_iotlb_invalidate(struct vhost_vdpa *v,
@@ -871,7 +405,6 @@ static int vhost_vdpa_iotlb_invalidate(struct vhost_vdpa *v,
 				       const struct vhost_iotlb_msg *msg)
 {
 	u64 first = msg->iova, last = msg->iova + msg->size - 1;
-	int err;
 
 	if (!msg->size || last < first)
 		return -EINVAL;
@@ -881,23 +414,7 @@ static int vhost_vdpa_iotlb_invalidate(struct vhost_vdpa *v,
 	 */
 	first = round_down(first, PAGE_SIZE);
 	last |= PAGE_SIZE - 1;
-
-	if (v->dma != VHOST_VDPA_DMA_SET_MAP)
-		return vhost_vdpa_unmap_range(v, as, first, last);
-
-	/* The parent keeps its copy until the next set_map: so do the pins. */
-	err = vhost_vdpa_remove_deferred(as, first, last);
-	if (err)
-		return err;
-	as->synced = false;
-	if (v->in_batch)
-		return 0;
-	err = ops_of(v)->set_map(v->vdpa, as->asid, &as->iotlb);
-	if (!err) {
-		vhost_vdpa_unpin_flush(v, as);
-		as->synced = true;
-	}
-	return err;
+	return vhost_vdpa_as_remove(as, first, last, v->in_batch);
 }
 
 static int vhost_vdpa_owner_check(struct vhost_vdpa *v)
@@ -916,7 +433,7 @@ static int vhost_vdpa_iotlb_msg(struct vhost_vdpa *v, u32 asid,
 		return err;
 	if (asid >= v->vdpa->nas || (v->in_batch && v->batch_asid != asid))
 		return -EINVAL;
-	as = &v->as[array_index_nospec(asid, v->vdpa->nas)];
+	as = &v->maps.as[array_index_nospec(asid, v->vdpa->nas)];
 
 	switch (msg->type) {
 	case VHOST_IOTLB_UPDATE:
@@ -931,13 +448,7 @@ static int vhost_vdpa_iotlb_msg(struct vhost_vdpa *v, u32 asid,
 		if (!v->in_batch)
 			return 0;
 		v->in_batch = false;
-		if (v->dma != VHOST_VDPA_DMA_SET_MAP)
-			return 0;
-		err = ops_of(v)->set_map(v->vdpa, asid, &as->iotlb);
-		as->synced = !err;
-		if (!err)
-			vhost_vdpa_unpin_flush(v, as);
-		return err;
+		return vhost_vdpa_as_end_batch(as);
 	}
 	return -EINVAL;
 }
@@ -1223,23 +734,6 @@ static void vhost_vdpa_detach_all(struct vhost_vdpa *v)
 }
 
 /*
- * Forget the owner's maps. A reset emptied the parent's address spaces, but
- * our IOMMU domain keeps its entries: those are unmapped one by one, and one
- * the IOMMU keeps stays in the table, pinned, until the domain goes.
- */
-static void vhost_vdpa_clear_tables(struct vhost_vdpa *v)
-{
-	u32 i;
-
-	for (i = 0; i < v->vdpa->nas; i++) {
-		if (v->domain)
-			vhost_vdpa_pull_range(v, &v->as[i], 0, U64_MAX);
-		else
-			vdpa_iotlb_clear(&v->as[i].iotlb);
-	}
-}
-
-/*
  * Reset the device. Afterwards it does not touch memory, so pages waiting
  * for a set_map can go; the tables go too unless the owner asked them to
  * persist (IOTLB_PERSIST) or @drop says they must go regardless.
@@ -1267,14 +761,10 @@ static int vhost_vdpa_reset_device(struct vhost_vdpa *v, bool drop)
 		if (drop)
 			vq->stopped = false;
 	}
-	for (i = 0; i < v->vdpa->nas; i++) {
-		/* A parent that failed to reset may still be running. */
-		if (!err)
-			vhost_vdpa_unpin_flush(v, &v->as[i]);
-		v->as[i].synced = false;
-	}
+	/* A parent that failed to reset may still be running. */
+	vhost_vdpa_maps_reset(&v->maps, !err);
 	if (drop || !vhost_vdpa_acked(v, VHOST_BACKEND_F_IOTLB_PERSIST))
-		vhost_vdpa_clear_tables(v);
+		vhost_vdpa_maps_clear(&v->maps);
 	return err;
 }
 
@@ -1282,7 +772,7 @@ static int vhost_vdpa_reset_device(struct vhost_vdpa *v, bool drop)
 static int vhost_vdpa_reset(struct vhost_vdpa *v, bool drop)
 {
 	int err = vhost_vdpa_reset_device(v, drop);
-	int err2 = vhost_vdpa_install_maps(v);
+	int err2 = vhost_vdpa_maps_install(&v->maps);
 
 	/* DRIVER_OK retries it, and is refused while it fails. */
 	if (err2)
@@ -1299,6 +789,7 @@ static void vhost_vdpa_unbind_mm(struct vhost_vdpa *v)
 		ops_of(v)->unbind_mm(v->vdpa);
 	mmdrop(v->mm);
 	v->mm = NULL;
+	v->maps.mm = NULL;
 }
 
 /*
@@ -1307,30 +798,19 @@ static void vhost_vdpa_unbind_mm(struct vhost_vdpa *v)
  */
 static void vhost_vdpa_teardown(struct vhost_vdpa *v)
 {
-	u32 i;
-
 	vhost_vdpa_reset_device(v, true);
 	vhost_vdpa_log_drop(v);
 	vhost_vdpa_put_eventfds(v);
-	if (v->domain) {
-		iommu_detach_device(v->domain, vdpa_get_dma_dev(v->vdpa));
-		iommu_domain_free(v->domain);
-		v->domain = NULL;
-	}
 	/* What a failed unmap or reset kept pinned goes with the device. */
-	for (i = 0; i < v->vdpa->nas; i++) {
-		vhost_vdpa_unpin_flush(v, &v->as[i]);
-		vdpa_iotlb_clear(&v->as[i].iotlb);
-	}
+	vhost_vdpa_maps_close(&v->maps);
 	vhost_vdpa_unbind_mm(v);
 }
 
 static void vhost_vdpa_free_state(struct vhost_vdpa *v)
 {
 	kfree(v->vqs);
-	kfree(v->as);
 	v->vqs = NULL;
-	v->as = NULL;
+	vhost_vdpa_maps_free(&v->maps);
 }
 
 /* ---- ioctls ------------------------------------------------------------ */
@@ -1386,6 +866,7 @@ static long vhost_vdpa_set_owner(struct vhost_vdpa *v)
 	}
 	mmgrab(current->mm);
 	v->mm = current->mm;
+	v->maps.mm = current->mm;
 	return 0;
 }
 
@@ -1483,7 +964,7 @@ static long vhost_vdpa_set_status(struct vhost_vdpa *v, const u8 *arg)
 	}
 
 	if (status & ~old & VIRTIO_CONFIG_S_DRIVER_OK) {
-		long err = vhost_vdpa_maps_ready(v);
+		long err = vhost_vdpa_maps_ready(&v->maps);
 
 		if (err)
 			return err;
@@ -1890,8 +1371,8 @@ static long vhost_vdpa_do_ioctl(struct vhost_vdpa *v, unsigned int cmd,
 	case VHOST_VDPA_SET_CONFIG_CALL:
 		return vhost_vdpa_set_config_call(v, &arg->fd);
 	case VHOST_VDPA_GET_IOVA_RANGE:
-		arg->range.first = v->range.first;
-		arg->range.last = v->range.last;
+		arg->range.first = v->maps.range.first;
+		arg->range.last = v->maps.range.last;
 		return 0;
 	case VHOST_VDPA_GET_CONFIG_SIZE:
 		arg->u32 = ops->get_config_size(vdpa);
@@ -2082,65 +1563,19 @@ static int vhost_vdpa_mmap(struct file *file, struct vm_area_struct *vma)
 
 static int vhost_vdpa_open_locked(struct vhost_vdpa *v, struct file *file)
 {
-	const struct vdpa_config_ops *ops = ops_of(v);
 	struct vdpa_device *vdpa = v->vdpa;
 	u32 i;
 	int err;
 
 	v->vqs = kcalloc(vdpa->nvqs, sizeof(*v->vqs), GFP_KERNEL);
-	v->as = kcalloc(vdpa->nas, sizeof(*v->as), GFP_KERNEL);
-	if (!v->vqs || !v->as) {
-		vhost_vdpa_free_state(v);
+	if (!v->vqs)
 		return -ENOMEM;
-	}
 	for (i = 0; i < vdpa->nvqs; i++)
 		v->vqs[i].idx = i;
 	v->log_offered = READ_ONCE(dirty_log);
-	for (i = 0; i < vdpa->nas; i++) {
-		struct vhost_vdpa_as *as = &v->as[i];
-
-		/* The parent's limit is ours: it never refuses for room. */
-		vdpa_iotlb_init(&as->iotlb,
-				min_not_zero(max_iotlb_entries, vdpa->max_mappings),
-				vhost_vdpa_iotlb_release);
-		INIT_LIST_HEAD(&as->unpin_free);
-		INIT_LIST_HEAD(&as->unpin_pending);
-		as->v = v;
-		as->asid = i;
-	}
-
-	if (ops->dma_map && !(prefer_set_map && ops->set_map))
-		v->dma = VHOST_VDPA_DMA_MAP;
-	else if (ops->set_map)
-		v->dma = VHOST_VDPA_DMA_SET_MAP;
-	else
-		v->dma = VHOST_VDPA_DMA_IOMMU;
-
-	v->range = (struct vdpa_iova_range){ .first = 0, .last = U64_MAX };
-	if (ops->get_iova_range)
-		v->range = ops->get_iova_range(vdpa);
-	if (v->dma == VHOST_VDPA_DMA_IOMMU) {
-		struct device *dma_dev = vdpa_get_dma_dev(vdpa);
-		struct iommu_domain *domain;
-
-		domain = iommu_paging_domain_alloc(dma_dev);
-		if (IS_ERR(domain)) {
-			err = PTR_ERR(domain);
-			goto err;
-		}
-		err = iommu_attach_device(domain, dma_dev);
-		if (err) {
-			iommu_domain_free(domain);
-			goto err;
-		}
-		v->domain = domain;
-		if (domain->geometry.force_aperture) {
-			v->range.first = max_t(u64, v->range.first,
-					       domain->geometry.aperture_start);
-			v->range.last = min_t(u64, v->range.last,
-					      domain->geometry.aperture_end);
-		}
-	}
+	err = vhost_vdpa_maps_open(&v->maps, vdpa, &v->dev);
+	if (err)
+		goto err;
 
 	v->backend_features = 0;
 	v->in_batch = false;
@@ -2199,6 +1634,7 @@ static int vhost_vdpa_release(struct inode *inode, struct file *file)
 	if (v->mm)
 		mmdrop(v->mm);
 	v->mm = NULL;
+	v->maps.mm = NULL;
 	vhost_vdpa_free_state(v);
 	v->mapping = NULL;
 	v->open = false;
