@@ -25,7 +25,7 @@
 #   make clean
 
 # The host may run any kernel, so never `uname -r`: take the newest 6.12
-# kbuild tree (tools/testing/vdpa/common.sh uses the same rule).
+# kbuild tree (tools/testing/selftests/vdpa/common.sh uses the same rule).
 KDIR ?= $(shell ls -d /usr/src/linux-headers-6.12*-amd64 \
 		/lib/modules/6.12*/build 2>/dev/null | sort -V | tail -n 1)
 
@@ -48,7 +48,9 @@ ifneq ($(V),)
 KBUILD_ARGS += V=$(V)
 endif
 
-HARNESS := tools/testing/vdpa
+# Tooling of this project that never goes upstream; the suite itself is
+# tools/testing/selftests/vdpa.
+PROJECT := project
 
 .PHONY: all modules modules_install clean check check-debug patches kernel \
 	demo bench coverage deps kdir
@@ -91,38 +93,38 @@ clean:
 # TIER=distro or TIER=debug runs just that tier's suite; TESTS= filters it.
 check:
 ifeq ($(TIER),)
-	@$(HARNESS)/check.sh
+	@$(PROJECT)/check.sh
 else
-	@$(HARNESS)/run.sh --tier $(TIER)
+	@$(PROJECT)/run.sh --tier $(TIER)
 endif
 
 check-debug:
-	@$(HARNESS)/run.sh --tier debug
+	@$(PROJECT)/run.sh --tier debug
 
 patches:
-	@$(HARNESS)/kernel/series.sh $(CURDIR)/patches
+	@$(PROJECT)/kernel/series.sh $(CURDIR)/patches
 
 kernel:
-	@$(HARNESS)/kernel/build-kernel.sh
+	@$(PROJECT)/kernel/build-kernel.sh
 
 demo:
-	@$(HARNESS)/demo.sh
+	@$(PROJECT)/demo.sh
 
-# Benchmarks print numbers, not verdicts; BENCH= picks one (bench/NAME.sh).
+# Benchmarks print numbers, not verdicts; BENCH= picks one (project/guest/bench/NAME.sh).
 # density and vduse first build their upstream peer (cached outside the
 # tree); density may take most of the hour init gives a benchmark.
 BENCH ?= pci-pktgen
 bench:
 ifneq ($(filter density vduse,$(BENCH)),)
-	@$(LOCK) $(HARNESS)/upstream-peer.sh >/dev/null
+	@$(LOCK) $(PROJECT)/upstream-peer.sh >/dev/null
 endif
 ifeq ($(BENCH),density)
-	@TIMEOUT=$${TIMEOUT:-3900} $(HARNESS)/run.sh --bench $(BENCH)
+	@TIMEOUT=$${TIMEOUT:-3900} $(PROJECT)/run.sh --bench $(BENCH)
 else
-	@$(HARNESS)/run.sh --bench $(BENCH)
+	@$(PROJECT)/run.sh --bench $(BENCH)
 endif
 
-# tests/97-fuzz.sh with an operation budget instead of a time budget, then
+# tests/97-fuzz.sh (of the suite) with an operation budget instead of a time budget, then
 # Debian's trinity for TRINITY_SECS; initramfs.d/fuzz.sh hands the knobs
 # (and VDPA_FUZZ_SEED, which make check takes too) to the VM.
 FUZZ_OPS ?= 1000000
@@ -132,11 +134,11 @@ FUZZ_TIER ?= debug
 fuzz:
 	@VDPA_FUZZ_OPS=$(FUZZ_OPS) VDPA_FUZZ_TRINITY=$(TRINITY_SECS) \
 		TEST_TIMEOUT=$${TEST_TIMEOUT:-25200} TIMEOUT=$${TIMEOUT:-28800} \
-		$(HARNESS)/run.sh --tier $(FUZZ_TIER) '97-*'
+		$(PROJECT)/run.sh --tier $(FUZZ_TIER) '97-*'
 
 # gcov of our code in the debug kernel, from the suite; a report, no verdict.
 coverage:
-	@$(HARNESS)/coverage/coverage.sh
+	@$(PROJECT)/coverage/coverage.sh
 
 deps:
-	@$(HARNESS)/deps.sh
+	@$(PROJECT)/deps.sh
