@@ -789,7 +789,6 @@ static void vhost_vdpa_unbind_mm(struct vhost_vdpa *v)
 		ops_of(v)->unbind_mm(v->vdpa);
 	mmdrop(v->mm);
 	v->mm = NULL;
-	v->maps.mm = NULL;
 }
 
 /*
@@ -859,6 +858,9 @@ static long vhost_vdpa_set_owner(struct vhost_vdpa *v)
 		return -EBUSY;
 	if (!current->mm)
 		return -EPERM;
+	err = vhost_vdpa_maps_set_mm(&v->maps, current->mm);
+	if (err)
+		return err;
 	if (v->vdpa->use_va && ops->bind_mm) {
 		err = ops->bind_mm(v->vdpa, current->mm);
 		if (err)
@@ -866,7 +868,6 @@ static long vhost_vdpa_set_owner(struct vhost_vdpa *v)
 	}
 	mmgrab(current->mm);
 	v->mm = current->mm;
-	v->maps.mm = current->mm;
 	return 0;
 }
 
@@ -1634,7 +1635,6 @@ static int vhost_vdpa_release(struct inode *inode, struct file *file)
 	if (v->mm)
 		mmdrop(v->mm);
 	v->mm = NULL;
-	v->maps.mm = NULL;
 	vhost_vdpa_free_state(v);
 	v->mapping = NULL;
 	v->open = false;

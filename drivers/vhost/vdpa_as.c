@@ -24,6 +24,7 @@
 #include <linux/iommu.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 
 #include "vdpa_as.h"
@@ -705,6 +706,42 @@ void vhost_vdpa_maps_close(struct vhost_vdpa_maps *maps)
 	}
 }
 
+/* Does a page charged to maps->mm stay pinned? */
+static bool vhost_vdpa_maps_pinned(const struct vhost_vdpa_maps *maps)
+{
+	u32 i;
+
+	if (!maps->as || maps->vdpa->use_va)
+		return false;
+	for (i = 0; i < maps->vdpa->nas; i++)
+		if (maps->as[i].iotlb.nmaps ||
+		    !list_empty(&maps->as[i].unpin_pending))
+			return true;
+	return false;
+}
+
+/**
+ * vhost_vdpa_maps_set_mm - charge the pins of a new owner to its mm
+ * @maps: the device's maps
+ * @mm: the new owner's mm
+ *
+ * Return: 0, or -EBUSY while pages charged to a previous owner's mm stay
+ * pinned: they must be uncharged from the mm they were charged to.
+ */
+int vhost_vdpa_maps_set_mm(struct vhost_vdpa_maps *maps, struct mm_struct *mm)
+{
+	if (maps->mm == mm)
+		return 0;
+	if (maps->mm) {
+		if (vhost_vdpa_maps_pinned(maps))
+			return -EBUSY;
+		mmdrop(maps->mm);
+	}
+	mmgrab(mm);
+	maps->mm = mm;
+	return 0;
+}
+
 /**
  * vhost_vdpa_maps_free - free the tables, emptied by vhost_vdpa_maps_close()
  * @maps: the device's maps, possibly without tables
@@ -713,4 +750,7 @@ void vhost_vdpa_maps_free(struct vhost_vdpa_maps *maps)
 {
 	kfree(maps->as);
 	maps->as = NULL;
+	if (maps->mm)
+		mmdrop(maps->mm);
+	maps->mm = NULL;
 }

@@ -60,8 +60,10 @@ struct vhost_vdpa_as {
  * @vdpa: the parent the tables are pushed to
  * @dev: the device node, named in warnings
  * @as: one per address space of @vdpa, while open
- * @mm: the owner's mm, which pinned pages are charged to; set and cleared
- *	with the owner (a copy of vhost_vdpa.mm), NULL without one
+ * @mm: the mm pinned pages are charged to, with a reference of its own:
+ *	an owner that goes (VHOST_RESET_OWNER) may leave pins behind (an
+ *	unmap the IOMMU refused, unpins deferred past a failed reset), which
+ *	are uncharged from it when they go; NULL before the first owner
  * @domain: IOMMU domain, for parents without set_map and dma_map
  * @range: IOVA range userspace may map
  * @dma: how maps reach the parent, chosen at open
@@ -83,6 +85,7 @@ int vhost_vdpa_maps_ready(struct vhost_vdpa_maps *maps);
 void vhost_vdpa_maps_reset(struct vhost_vdpa_maps *maps, bool stopped);
 void vhost_vdpa_maps_clear(struct vhost_vdpa_maps *maps);
 void vhost_vdpa_maps_close(struct vhost_vdpa_maps *maps);
+int vhost_vdpa_maps_set_mm(struct vhost_vdpa_maps *maps, struct mm_struct *mm);
 void vhost_vdpa_maps_free(struct vhost_vdpa_maps *maps);
 
 int vhost_vdpa_as_add_va(struct vhost_vdpa_as *as, u64 iova, u64 size,
