@@ -16,7 +16,7 @@
 #   make kernel                   build the debug kernel (series applied)
 #   make demo                     run the demo in QEMU
 #   make bench [BENCH=pci-pktgen] run a benchmark in QEMU (numbers, no verdict):
-#                                 pci-pktgen, density or vduse
+#                                 pci-pktgen, density, vduse or datapath
 #   make fuzz [FUZZ_OPS=1000000] [TRINITY_SECS=300] [VDPA_FUZZ_SEED=...]
 #                                 our fuzzer, then trinity, on the debug kernel
 #   make coverage [TESTS=...]     line coverage of our code by the suite, on
@@ -111,11 +111,11 @@ demo:
 	@$(PROJECT)/demo.sh
 
 # Benchmarks print numbers, not verdicts; BENCH= picks one (project/guest/bench/NAME.sh).
-# density and vduse first build their upstream peer (cached outside the
+# density, vduse and datapath first build their upstream peer (cached outside the
 # tree); density may take most of the hour init gives a benchmark.
 BENCH ?= pci-pktgen
 bench:
-ifneq ($(filter density vduse,$(BENCH)),)
+ifneq ($(filter density vduse datapath,$(BENCH)),)
 	@$(LOCK) $(PROJECT)/upstream-peer.sh >/dev/null
 endif
 ifeq ($(BENCH),density)

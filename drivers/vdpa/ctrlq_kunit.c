@@ -14,6 +14,7 @@
 #include <linux/etherdevice.h>
 #include <linux/slab.h>
 #include <linux/vdpa.h>
+#include <linux/vdpa_net_ctrl.h>
 #include <linux/virtio_byteorder.h>
 #include <uapi/linux/vhost_types.h>
 #include <uapi/linux/virtio_config.h>

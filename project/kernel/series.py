@@ -49,7 +49,8 @@ class Step:
     """One patch: the files it claims, the Kconfig symbols it brings."""
 
     def __init__(self, subject, body, files=(), symbols=(), delete=(),
-                 prio=50, old_users_out=False):
+                 prio=50, old_users_out=False, key=None):
+        self.key = key                  # for LATER
         self.subject = subject
         self.body = body.strip("\n")
         self.files = list(files)        # patterns (fnmatch) of our paths
@@ -83,37 +84,103 @@ Nothing outside drivers/vdpa, drivers/vhost and drivers/virtio includes
 linux/vdpa.h, so no other driver is affected.
 """, old_users_out=True),
 
-    Step("vdpa: rewrite the bus core, management devices and netlink family",
+    Step("vdpa: rewrite the bus core and management devices",
          """
-Replace the vDPA core with a rewrite that keeps the netlink ABI (the
-"vdpa" generic netlink family, version 1, with upstream's command and
-attribute numbers, so iproute2's "vdpa" tool works unchanged) and
-redefines the in-kernel API:
+Replace the vDPA core with a rewrite that redefines the in-kernel API
+between the core, its parents and its bus drivers:
 
- - bus.c: the vdpa bus, device allocation, registration and naming;
- - mgmt.c: management devices and the device add/delete paths;
- - netlink.c: the generic netlink family, its policies and handlers;
- - iotlb.c (linux/vdpa_iotlb.h): IOVA to host address translation for
-   parents that need a software IOTLB;
- - devring.c (linux/vdpa_devring.h): device-side split virtqueue access,
-   shared by software parents instead of each keeping its own;
- - net_ctrl.c (linux/vdpa_net_ctrl.h): virtio-net control commands,
-   decoded and checked once, applied by parents through
-   struct vdpa_net_ctrl_ops;
- - ctrlq.c: a control virtqueue the core presents for a net parent that
-   has none, so that a device saves a hardware queue.
+ - bus.c: the vdpa bus, device allocation, registration and naming (a
+   hash table of names and an xarray of indexes: nothing walks all
+   devices, which matters with a hundred thousand of them);
+ - mgmt.c: management devices and the checks done once for every
+   parent before it is asked to create a device (features within what
+   it supports, those it requires, queue pairs).
 
 struct vdpa_config_ops documents, per callback, its calling context, what
 it may sleep on and its ordering against status changes, so that parents
-and bus drivers can be checked against a written contract.
+and bus drivers can be checked against a written contract; the
+kernel-doc of vdpa_mgmtdev_ops.dev_add says what a parent may rely on.
 
-KUnit suites, each a module of its own (VDPA_KUNIT_TEST): vdpa_iotlb,
-vdpa_devring, vdpa_core (the registry and the netlink request checks),
-vdpa_net_ctrl and vdpa_ctrlq.
-""", files=["drivers/vdpa/*", "include/linux/vdpa*.h",
-            "include/uapi/linux/vdpa.h"],
-         symbols=["VDPA", "VDPA_KUNIT_TEST"], delete=["drivers/vdpa/vdpa.c"],
-         prio=40),
+The generic netlink family that drives management devices follows in
+the next patch.
+""", files=["drivers/vdpa/bus.c", "drivers/vdpa/mgmt.c",
+            "drivers/vdpa/vdpa_core.h", "drivers/vdpa/vdpa_kunit.h",
+            "drivers/vdpa/Kconfig", "drivers/vdpa/Makefile",
+            "include/linux/vdpa.h"],
+         symbols=["VDPA"], delete=["drivers/vdpa/vdpa.c"], prio=20,
+         key="bus"),
+
+    Step("vdpa: the netlink family, generated from its YNL spec",
+         """
+The "vdpa" generic netlink family, version 1, with upstream's command and
+attribute numbers, so iproute2's "vdpa" tool works unchanged: list
+management devices, create and delete devices, read their config space
+and per-queue statistics, change their provisioning (DEV_ATTR_SET).
+
+The family is specified in Documentation/netlink/specs/vdpa.yaml; its
+policies and split ops (vdpa_nl_gen.c) are generated from it by
+tools/net/ynl/ynl-gen-c.py, so every attribute is validated, per
+command, before a handler sees it. The spec also names a
+pre_doit/post_doit pair per command: the locks a command needs and the
+lookup of the object it names are done once, there.
+
+KUnit: vdpa_core (VDPA_KUNIT_TEST), the registry and the netlink
+requests, run through the family's own split ops as genetlink runs them.
+""", files=["drivers/vdpa/netlink.c", "drivers/vdpa/vdpa_nl_gen.[ch]",
+            "drivers/vdpa/core_kunit.c", "include/uapi/linux/vdpa.h",
+            "Documentation/netlink/specs/vdpa.yaml"],
+         symbols=["VDPA_KUNIT_TEST"], prio=20, key="netlink"),
+
+    Step("vdpa: a software IOTLB for parents and bus drivers",
+         """
+IOVA to host address translation for parents that translate in
+software (the simulators, VDUSE) and for bus drivers that keep the
+tables they push to a parent (vhost-vdpa): an interval tree of
+translations with a release hook per entry (so the owner unpins or puts
+what an entry held when it goes, whichever path removes it), a limit of
+entries per table, and copies to and from driver memory that mark a
+dirty log for live migration.
+
+Why not drivers/vhost/iotlb.c: its entries carry no release hook, so
+every user walks its tree again to unpin, and it lives in the vhost core
+a vDPA parent should not need. See the cover letter for measurements.
+
+KUnit: vdpa_iotlb.
+""", files=["drivers/vdpa/iotlb.c", "drivers/vdpa/iotlb_kunit.c",
+            "include/linux/vdpa_iotlb.h"], prio=20, key="iotlb"),
+
+    Step("vdpa: device-side split virtqueue access for software parents",
+         """
+The device side of a split virtqueue in driver memory, reached through a
+software IOTLB: fetch and validate an available chain (indirect
+descriptors, loops, lengths and permissions checked against the
+device's view), copy to and from it, publish used entries with the
+event index, save and restore positions for live migration. Every
+software parent (the simulators, the control queue the core presents)
+uses this one copy instead of each keeping its own.
+
+KUnit: vdpa_devring, against rings a test builds in RAM, malformed ones
+included.
+""", files=["drivers/vdpa/devring.c", "drivers/vdpa/devring_kunit.c",
+            "include/linux/vdpa_devring.h"], prio=20, key="devring"),
+
+    Step("vdpa: decode virtio-net control commands once, and a control queue the core presents",
+         """
+net_ctrl.c (linux/vdpa_net_ctrl.h) decodes virtio-net control commands
+once for every parent: MAC, MAC tables, RX modes, VLANs, queue pairs and
+announcements are checked (length, range, negotiated feature, address
+kind) and reach a parent whole and valid through struct
+vdpa_net_ctrl_ops, so no parent parses what an untrusted driver wrote.
+
+ctrlq.c presents a control virtqueue for a net parent that has none
+(vdpa_net_add_ctrlq()), walking it in software through the address
+spaces the bus driver maps, so that a device saves a hardware queue.
+
+KUnit: vdpa_net_ctrl (the decoder) and vdpa_ctrlq (the core's queue on
+a fake parent).
+""", files=["drivers/vdpa/net_ctrl.c", "drivers/vdpa/net_ctrl_kunit.c",
+            "drivers/vdpa/ctrlq.c", "drivers/vdpa/ctrlq_kunit.c",
+            "include/linux/vdpa_net_ctrl.h"], prio=20, key="ctrlq"),
 
     Step("vdpa_sim: rewrite the net and block simulators",
          """
@@ -136,7 +203,8 @@ module's name.
 
 KUnit: vdpa_sim_features and vdpa_sim_provision (VDPA_SIM_KUNIT_TEST),
 the simulator's virtio rules and provisioning.
-""", files=["drivers/vdpa/vdpa_sim/*"], symbols=["VDPA_SIM*"],
+""", files=["drivers/vdpa/vdpa_sim/*", "drivers/vdpa/.kunitconfig"],
+         symbols=["VDPA_SIM*"],
          delete=["drivers/vdpa/vdpa_sim"], prio=30),
 
     Step("virtio_vdpa: rewrite on the new vDPA core API",
@@ -246,10 +314,10 @@ bounce copies and translations.
     Step("Documentation: vdpa: document the in-kernel API and the netlink family",
          """
 Describe the vDPA bus and its in-kernel API for authors of parents and bus
-drivers (driver-api/vdpa.rst), the device management interface for users
-(userspace-api/vdpa.rst), and the "vdpa" generic netlink family as a YNL
-spec (netlink/specs/vdpa.yaml), from which other clients can be generated
-and against which the uapi header and the kernel's policies are checked.
+drivers (driver-api/vdpa.rst, with the kernel-doc of every exported
+function and of the operations contract), and the device management
+interface for users (userspace-api/vdpa.rst). The netlink family's YNL
+spec came with the family.
 """, files=["Documentation/*"], prio=40),
 
     Step("selftests: vdpa: add a QEMU test harness",
@@ -273,6 +341,69 @@ C helpers (vhost_client, vduse_tool, vdpa_nl, vdpa_fuzz, vdpa_scale) do
 what those cannot, such as checking by DMA that a device reaches only
 what its owner mapped.
 """, files=["tools/testing/selftests/vdpa/*"], prio=40),
+]
+
+# Text of our files that a later step brings: before the step keyed KEY, the
+# file reads OLD where it now reads NEW, so that each patch builds on its
+# own and shows only its own part. NEW must be in the file exactly once: a
+# change to the code that breaks an entry stops the series here.
+LATER = [
+    # the netlink family
+    ("netlink", "drivers/vdpa/bus.c", """	err = vdpa_netlink_init();
+	if (err)
+		goto err_bus;
+	return 0;
+
+err_bus:
+	bus_unregister(&vdpa_bus);
+err_names:""", """	return 0;
+
+err_names:"""),
+    ("netlink", "drivers/vdpa/bus.c", """	vdpa_netlink_exit();
+	bus_unregister(&vdpa_bus);""", """	bus_unregister(&vdpa_bus);"""),
+    ("netlink", "drivers/vdpa/bus.c",
+     'MODULE_DESCRIPTION("vDPA bus, management and netlink core");',
+     'MODULE_DESCRIPTION("vDPA bus and management core");'),
+    ("netlink", "drivers/vdpa/vdpa_core.h", """
+int vdpa_netlink_init(void);
+void vdpa_netlink_exit(void);
+""", ""),
+    ("netlink", "drivers/vdpa/vdpa_kunit.h", """struct genl_family;
+
+/* The family, whose split ops (policy, then doit) a suite runs directly. */
+extern struct genl_family vdpa_nl_family;
+
+""", ""),
+    ("netlink", "drivers/vdpa/Kconfig", """	  of their own. This is the bus they register on, with the "vdpa"
+	  generic netlink family through which the iproute2 "vdpa" tool
+	  creates, inspects and deletes them. Bus drivers then present each
+""", """	  of their own. This is the bus they register on, and the
+	  management devices that create them. Bus drivers then present each
+"""),
+    # the software IOTLB
+    ("iotlb", "drivers/vdpa/Kconfig", "\tselect INTERVAL_TREE\n", ""),
+    # the core's control queue
+    ("ctrlq", "drivers/vdpa/bus.c", "\tvdpa_ctrlq_release(vdev);\n", ""),
+    ("ctrlq", "drivers/vdpa/bus.c", """	/* A control queue of the core's comes after the parent's queues. */
+	vdev->nvqs = nvqs + !!vdev->ctrlq;""", """	vdev->nvqs = nvqs;"""),
+    ("ctrlq", "drivers/vdpa/bus.c", """ * max_vqp). A control queue the core presents follows: it is last.""",
+     """ * max_vqp)."""),
+    ("ctrlq", "drivers/vdpa/bus.c", """	vdev->nvqs = nvqs + !!vdev->ctrlq;
+	if (vdev->ctrlq)
+		vdpa_ctrlq_set_pairs(vdev, nvqs / 2);""", """	vdev->nvqs = nvqs;"""),
+    ("ctrlq", "drivers/vdpa/bus.c", "\tvdev->parent_ops = ops;\n", ""),
+    ("ctrlq", "drivers/vdpa/vdpa_core.h", """
+void vdpa_ctrlq_release(struct vdpa_device *vdev);
+void vdpa_ctrlq_set_pairs(struct vdpa_device *vdev, u16 pairs);
+""", ""),
+    ("ctrlq", "include/linux/vdpa.h", "struct vdpa_ctrlq;\n", ""),
+    ("ctrlq", "include/linux/vdpa.h", """ * @parent_ops: the parent's operations when the core stands in front of
+ *	them (vdpa_net_add_ctrlq(): @ops is then the core's), else @ops
+ * @ctrlq: the control queue the core presents, or NULL (core private)
+""", ""),
+    ("ctrlq", "include/linux/vdpa.h", """	const struct vdpa_config_ops *parent_ops;
+	struct vdpa_ctrlq *ctrlq;
+""", ""),
 ]
 
 # Upstream's parents this series keeps: each is a patch against its pristine
@@ -406,10 +537,11 @@ def kconfig_block(text, sym):
     return None
 
 
-def makefile_filter(text, drop):
+def makefile_filter(text, drop, where=None, present=()):
     """Remove the (logical, backslash-continued) lines naming a dropped
     symbol, and the composite object lines (foo-y := ...) of the objects
-    only those lines built."""
+    only those lines built; with where (the Makefile's directory), also
+    the lines naming an object whose source is not in the tree yet."""
     lines, logical = [], ""
     for line in text.splitlines(keepends=True):
         logical += line
@@ -432,7 +564,31 @@ def makefile_filter(text, drop):
     out = [l for l in lines if not dropped(l) and
            not (re.match(r"(\w+)-(y|objs)\b", l) and
                 re.match(r"(\w+)-", l).group(1) in gone)]
+    if where is not None:
+        out = makefile_sources_filter(out, where, present)
     return tidy("".join(out))
+
+
+def makefile_sources_filter(lines, where, present):
+    """Drop the lines naming an object neither built from a source in the
+    tree nor composed by a line that stays."""
+    def source(obj):
+        return os.path.join(where, obj + ".c") in present
+
+    composite = re.compile(r"(\w+)-(y|objs)\s*[:+]?=")
+    composed = set()
+    kept = []
+    for line in lines:
+        m = composite.match(line)
+        if m:
+            objs = re.findall(r"(\w+)\.o\b", line.split("=", 1)[1])
+            if not all(source(o) for o in objs):
+                continue
+            composed.add(m.group(1))
+        kept.append(line)
+    return [l for l in kept if composite.match(l) or
+            all(source(o) or o in composed
+                for o in re.findall(r"(\w+)\.o\b", l.split("=", 1)[-1]))]
 
 
 def maintainers_entries(text):
@@ -520,6 +676,23 @@ def our_symbols(files):
     return syms
 
 
+def later(path, data, k):
+    """Our file as it reads at step k: what later steps bring taken out."""
+    text = data.decode()
+    for key, f, new, old in LATER:
+        if f != path:
+            continue
+        steps = [i for i, s in enumerate(STEPS) if s.key == key]
+        if len(steps) != 1:
+            die("LATER: no one step keyed %s" % key)
+        if text.count(new) != 1:
+            die("LATER: %s no longer has, once, what step %s brings:\n%s"
+                % (path, key, new))
+        if k < steps[0]:
+            text = text.replace(new, old)
+    return text.encode()
+
+
 def build_series(kernel, base, branch, cover):
     files = our_files()
     owner = claim(files, lambda step: step.files)
@@ -561,13 +734,15 @@ def build_series(kernel, base, branch, cover):
 
             entries = []
             for f in have:
-                data = read(f)
+                data = later(f, read(f), k)
                 name = os.path.basename(f)
                 if name == "Kconfig":
                     data = kconfig_filter(data.decode(), drop,
                                           present).encode()
                 elif name == "Makefile":
-                    data = makefile_filter(data.decode(), drop).encode()
+                    data = makefile_filter(data.decode(), drop,
+                                           os.path.dirname(f),
+                                           present).encode()
                 mode = "100755" if os.access(os.path.join(TOP, f),
                                              os.X_OK) else "100644"
                 entries.append((mode, git.blob(data), f))

@@ -2,14 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Benchmark (run.sh --bench density, or make bench BENCH=density): how the
-# cost of a simulator net device grows with the number of devices, for two
-# stacks of modules alternated in one boot:
-#   O  ours:     our vdpa, vdpa_sim, vdpa_sim_net, vhost_vdpa, virtio_vdpa
-#                (updates/ of the image, loaded with modprobe);
-#   U  upstream: Debian's vdpa, vhost_vdpa, virtio_vdpa, vhost and
-#                vhost_iotlb, and vringh, vdpa_sim and vdpa_sim_net built
-#                from Debian's source (upstream-peer.sh), loaded with
-#                insmod from /usr/lib/vdpa-upstream-peer/.
+# cost of a simulator net device grows with the number of devices, for the
+# two stacks of modules of common.sh (O ours, U upstream) alternated in one
+# boot.
 # Each pass loads one stack with one bus driver, runs vdpa_scale (create N
 # devices from one netlink socket, dump them, open a sample of their
 # vhost-vdpa nodes, delete them; costs per tenth, memory and kernel
@@ -33,54 +28,17 @@
 
 # shellcheck source=tools/testing/selftests/vdpa/tests/lib.sh
 . /tests/lib.sh
+# shellcheck source=project/guest/bench/common.sh
+. /bench/common.sh
 
 PLAN=${DENSITY_PLAN:-"1000:vhost:OUOU 10000:vhost:OUOU 100000:vhost:OUOU
 		      10000:none:OU 1000:virtio:OU"}
 SAMPLE=${DENSITY_SAMPLE:-100}
 BUDGET=${DENSITY_BUDGET:-3000}
-UP=/usr/lib/vdpa-upstream-peer
 RESULTS=$WORK/results
 FAILS=0
 
 uptime_s() { cut -d. -f1 /proc/uptime; }
-
-# load_stack O|U DRIVER
-load_stack()
-{
-	_drv=
-	case "$2" in
-	vhost) _drv=vhost_vdpa ;;
-	virtio|vbus) _drv=virtio_vdpa ;;
-	esac
-	if [ "$1" = O ]; then
-		quiet modprobe -a vdpa_sim_net $_drv
-	else
-		[ -z "$_drv" ] || quiet modprobe irqbypass
-		for _m in vhost_iotlb vdpa vringh vdpa_sim vdpa_sim_net; do
-			quiet insmod "$UP/$_m.ko"
-		done
-		case "$2" in
-		vhost) quiet insmod "$UP/vhost.ko"
-		       quiet insmod "$UP/vhost_vdpa.ko" ;;
-		virtio|vbus) quiet insmod "$UP/virtio_vdpa.ko" ;;
-		esac
-	fi
-	[ "$2" != virtio ] || quiet modprobe virtio_net
-	# Ours are built out of tree (taint O), Debian's vdpa.ko is not.
-	case "$(cat /sys/module/vdpa/taint)" in
-	*O*) _got=O ;;
-	*) _got=U ;;
-	esac
-	[ "$_got" = "$1" ] || fail "stack $1 wanted, but vdpa.ko is of stack $_got"
-}
-
-unload_stack()
-{
-	for _m in virtio_net vhost_vdpa virtio_vdpa vdpa_sim_net vdpa_sim \
-		  vringh vhost vdpa vhost_iotlb; do
-		_unload "$_m" || fail "cannot unload $_m"
-	done
-}
 
 # run_pass N DRIVER STACK ROUND
 run_pass()

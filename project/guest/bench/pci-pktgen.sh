@@ -12,6 +12,8 @@
 # report.awk prints the rates and the V/D ratio with its spread.
 
 . /tests/lib.sh
+# shellcheck source=project/guest/bench/common.sh
+. /bench/common.sh
 
 A=$(nic_bdf 1)
 ROUNDS=${BENCH_ROUNDS:-"D V D V D"}
@@ -48,19 +50,6 @@ path_down()
 	pci_restore "$A" >/dev/null
 }
 
-pktgen_run()
-{
-	_dev=$1 _size=$2 _count=$3
-	echo "rem_device_all" >/proc/net/pktgen/kpktgend_0
-	echo "add_device $_dev" >/proc/net/pktgen/kpktgend_0
-	for _c in "count $_count" "pkt_size $_size" "delay 0" "clone_skb 0" \
-		  "dst 192.0.2.2" "dst_mac $mac_b"; do
-		echo "$_c" >"/proc/net/pktgen/$_dev"
-	done
-	echo start >/proc/net/pktgen/pgctrl
-	sed -n 's/^ *Result: //p' "/proc/net/pktgen/$_dev"
-}
-
 r=0
 for path in $ROUNDS; do
 	r=$((r + 1))
@@ -71,7 +60,7 @@ for path in $ROUNDS; do
 		n=$(count_for "$size")
 		tx0=$(netstat_of "$dev" tx_packets)
 		echo "BENCH begin $path $size $r"
-		res=$(pktgen_run "$dev" "$size" "$n")
+		res=$(pktgen_run "$dev" "$size" "$n" "$mac_b")
 		tx1=$(netstat_of "$dev" tx_packets)
 		echo "BENCH end $path $size $r $((tx1 - tx0))"
 		log "  $path round $r, ${size} B: $res"

@@ -3,8 +3,9 @@
 # Rates and ratios from the marks run.sh stamped with the host's clock:
 #   <host seconds> BENCH begin <path> <size> <round>
 #   <host seconds> BENCH end <path> <size> <round> <frames>
-# For each size: each run's rate, each path's mean, and V/D as the ratio
-# of the means with its spread (lowest and highest V run over the mean D).
+# For each size: each run's rate, each path's mean, and V/D (pci-pktgen:
+# vDPA over direct) or O/U (datapath: ours over upstream's) as the ratio
+# of the means with its spread (lowest and highest run over the mean).
 #   <host seconds> BENCH clock <tag> <phase>-begin|<phase>-end <guest seconds>
 # For each phase: how long it took by the guest's clock and by the host's.
 #   <host seconds> BENCH result <metric> <stack> <pass> <value> <unit>
@@ -74,14 +75,20 @@ END {
 			rsum[o] / rn[o] / mu, rlo[o] / mu, rhi[o] / mu
 	}
 	for (s in sizes) {
-		if (!n["D", s] || !n["V", s])
-			continue
-		d = sum["D", s] / n["D", s]
-		v = sum["V", s] / n["V", s]
-		printf "%5s B: direct %9.0f pps (%d runs, %.0f..%.0f), " \
-		       "vdpa %9.0f pps (%d runs, %.0f..%.0f)\n", s, d, n["D", s], \
-		       lo["D", s], hi["D", s], v, n["V", s], lo["V", s], hi["V", s]
-		printf "%5s B: V/D = %.3f (spread %.3f..%.3f)\n", s, v / d, \
-		       lo["V", s] / d, hi["V", s] / d
+		pair(s, "D", "V", "direct", "vdpa")
+		pair(s, "U", "O", "upstream", "ours")
 	}
+}
+
+# For frames of size s: the rates of paths a and b, and b/a.
+function pair(s, a, b, aname, bname,    x, y) {
+	if (!n[a, s] || !n[b, s])
+		return
+	x = sum[a, s] / n[a, s]
+	y = sum[b, s] / n[b, s]
+	printf "%5s B: %s %9.0f pps (%d runs, %.0f..%.0f), " \
+	       "%s %9.0f pps (%d runs, %.0f..%.0f)\n", s, aname, x, n[a, s], \
+	       lo[a, s], hi[a, s], bname, y, n[b, s], lo[b, s], hi[b, s]
+	printf "%5s B: %s/%s = %.3f (spread %.3f..%.3f)\n", s, b, a, y / x, \
+	       lo[b, s] / x, hi[b, s] / x
 }
