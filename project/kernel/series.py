@@ -269,17 +269,37 @@ add name NAME mgmtdev pci/<BDF>" then creates its vDPA device.
     Step("ifcvf: rewrite the Intel IFC VF parent on the virtio-pci library",
          """
 Bring back IFCVF on vp_vdpa_lib: the VF's control path is virtio-pci
-modern, so only its vendor live-migration registers (virtqueue state
-save and restore, dirty page logging) are its own. The virtio part maps
-only the BARs its capabilities point at, and the vendor block is looked
-for only on the IFC VF's own IDs, in a BAR no virtio capability uses; so
-the driver also runs, as a plain virtio-pci parent, on other functions
-bound to it with driver_override.
+modern, so the library does all of it; the virtio part maps only the
+BARs its capabilities point at. The driver also runs, as a plain
+virtio-pci parent, on other functions bound to it with driver_override.
 
-KUnit: ifcvf_lm (IFCVF_KUNIT_TEST), the live-migration register code
-against a buffer in RAM standing in for the VF's BAR.
-""", files=["drivers/vdpa/ifcvf/*"], symbols=["IFCVF*"],
-         delete=["drivers/vdpa/ifcvf"], prio=30),
+What the VF adds, its vendor live-migration registers, comes in the next
+patch.
+""", files=["drivers/vdpa/ifcvf/*"], symbols=["IFCVF"],
+         delete=["drivers/vdpa/ifcvf"], prio=30, key="ifcvf"),
+
+    Step("ifcvf: queue positions through the VF's live-migration registers",
+         """
+An IFC VF has a block of vendor registers at BAR 4 through which a split
+queue's position can be read back and restored, which plain virtio-pci
+cannot do: with it, vhost-vdpa's VHOST_GET_VRING_BASE and
+VHOST_SET_VRING_BASE work for live migration. ifcvf_lm.c is the register
+code, on a mapping and nothing else; ifcvf_vq_state.c puts it behind
+the library's get_vq_state/set_vq_state (a position set before the
+queue starts is written when it starts, to the slot of the function's
+queue behind it).
+
+The block is looked for only on the IFC VFs' own IDs, in a BAR no
+virtio capability or MSI-X structure uses: other virtio-pci functions
+have something else there (QEMU's common config).
+
+KUnit: ifcvf_lm (IFCVF_KUNIT_TEST), the register code against a buffer
+in RAM standing in for the VF's BAR. Compile-tested and KUnit-tested
+only: we have no IFC VF.
+""", files=["drivers/vdpa/ifcvf/ifcvf_lm.[ch]",
+            "drivers/vdpa/ifcvf/ifcvf_vq_state.c",
+            "drivers/vdpa/ifcvf/ifcvf_kunit.c"],
+         symbols=["IFCVF_KUNIT_TEST"], prio=25, key="ifcvf-lm"),
 
     Step("vduse: rewrite VDUSE on the new vDPA core API",
          """
@@ -382,6 +402,107 @@ extern struct genl_family vdpa_nl_family;
 """),
     # the software IOTLB
     ("iotlb", "drivers/vdpa/Kconfig", "\tselect INTERVAL_TREE\n", ""),
+    # ifcvf's live-migration registers
+    ("ifcvf-lm", "drivers/vdpa/Kconfig", """	  (N3000, C5000X-PL) as vDPA devices: the virtio-pci side as
+	  VP_VDPA does, plus the VF's live-migration registers, from
+	  which vhost-vdpa can read and restore where each split
+	  virtqueue stands. Each VF becomes the management device
+""", """	  (N3000, C5000X-PL) as vDPA devices, on the virtio-pci library
+	  VP_VDPA uses. Each VF becomes the management device
+"""),
+    ("ifcvf-lm", "drivers/vdpa/Kconfig", """	  driver_override; it then has no live-migration registers and
+	  behaves as under VP_VDPA.
+""", """	  driver_override; it then behaves as under VP_VDPA.
+"""),
+    ("ifcvf-lm", "drivers/vdpa/ifcvf/ifcvf.h", """ * Private to the ifcvf module: a bound VF, and the calls between
+ * ifcvf_main.c (the PCI driver) and ifcvf_vq_state.c (queue positions
+ * through the VF's live-migration registers).
+""", """ * Private to the ifcvf module: a bound VF.
+"""),
+    ("ifcvf-lm", "drivers/vdpa/ifcvf/ifcvf.h", "#include <linux/bits.h>\n", ""),
+    ("ifcvf-lm", "drivers/vdpa/ifcvf/ifcvf.h", """#include "ifcvf_lm.h"
+
+struct pci_device_id;
+
+/* &pci_device_id.driver_data: the function has the live-migration block */
+#define IFCVF_HAS_LM			BIT(0)
+
+/**
+ * struct ifcvf_vq_pos - a split queue's position, set but not yet written
+ * @state: the position the driver set
+ * @pending: @state is to be written before the queue starts
+ */
+struct ifcvf_vq_pos {
+	struct vdpa_vq_state state;
+	bool pending;
+};
+""", ""),
+    ("ifcvf-lm", "drivers/vdpa/ifcvf/ifcvf.h", """ * @hw: the virtio-pci side, with the management device
+ * @lm: the live-migration registers, or none
+ * @lm_region: we requested the BAR of @lm ourselves and must release it
+ * @pos: with @lm, one per queue of the function, indexed as the driver
+ *	sees queues
+ */
+struct ifcvf_vf {
+	struct vp_vdpa_hw hw;
+	struct ifcvf_lm lm;
+	bool lm_region;
+	struct ifcvf_vq_pos *pos;
+};
+
+void ifcvf_vq_state_init(void);
+void ifcvf_lm_probe(struct ifcvf_vf *vf, const struct pci_device_id *id);
+void ifcvf_lm_remove(struct ifcvf_vf *vf);
+""", """ * @hw: the virtio-pci side, with the management device
+ */
+struct ifcvf_vf {
+	struct vp_vdpa_hw hw;
+};
+"""),
+    ("ifcvf-lm", "drivers/vdpa/ifcvf/ifcvf_main.c", """ * "vdpa dev add" creates one device. What the VF adds is a block of
+ * live-migration registers (ifcvf_lm.c), through which a queue's position
+ * can be read back and restored, which plain virtio-pci cannot do
+ * (ifcvf_vq_state.c).
+ *
+ * The driver also binds, through driver_override, to any virtio-pci modern
+ * function, such as QEMU's virtio-net-pci. Those have no such block and
+ * something else at its place, so it is only looked for on the PCI IDs of
+ * IFC VFs; without it the VF behaves exactly as under vp_vdpa.
+""", """ * "vdpa dev add" creates one device.
+ *
+ * The driver also binds, through driver_override, to any virtio-pci modern
+ * function, such as QEMU's virtio-net-pci.
+"""),
+    ("ifcvf-lm", "drivers/vdpa/ifcvf/ifcvf_main.c",
+     "\tifcvf_lm_probe(vf, id);\n", ""),
+    ("ifcvf-lm", "drivers/vdpa/ifcvf/ifcvf_main.c", """err_remove:
+	ifcvf_lm_remove(vf);
+""", """err_remove:
+"""),
+    ("ifcvf-lm", "drivers/vdpa/ifcvf/ifcvf_main.c", """	/*
+	 * The device goes first, since its operations use the block; the
+	 * block next, while its BAR is still mapped and the function enabled.
+	 */
+	vp_vdpa_lib_unregister(&vf->hw);
+	ifcvf_lm_remove(vf);
+""", """	vp_vdpa_lib_unregister(&vf->hw);
+"""),
+    ("ifcvf-lm", "drivers/vdpa/ifcvf/ifcvf_main.c", """			 PCI_VENDOR_ID_INTEL, IFCVF_N3000_SUBSYS_DEVICE),
+	  .driver_data = IFCVF_HAS_LM },
+	{ PCI_DEVICE_SUB(PCI_VENDOR_ID_REDHAT_QUMRANET, IFCVF_C5000X_NET_DEVICE,
+			 PCI_VENDOR_ID_INTEL, VIRTIO_ID_NET),
+	  .driver_data = IFCVF_HAS_LM },
+	{ PCI_DEVICE_SUB(PCI_VENDOR_ID_REDHAT_QUMRANET, IFCVF_C5000X_BLK_DEVICE,
+			 PCI_VENDOR_ID_INTEL, VIRTIO_ID_BLOCK),
+	  .driver_data = IFCVF_HAS_LM },
+""", """			 PCI_VENDOR_ID_INTEL, IFCVF_N3000_SUBSYS_DEVICE) },
+	{ PCI_DEVICE_SUB(PCI_VENDOR_ID_REDHAT_QUMRANET, IFCVF_C5000X_NET_DEVICE,
+			 PCI_VENDOR_ID_INTEL, VIRTIO_ID_NET) },
+	{ PCI_DEVICE_SUB(PCI_VENDOR_ID_REDHAT_QUMRANET, IFCVF_C5000X_BLK_DEVICE,
+			 PCI_VENDOR_ID_INTEL, VIRTIO_ID_BLOCK) },
+"""),
+    ("ifcvf-lm", "drivers/vdpa/ifcvf/ifcvf_main.c",
+     "\tifcvf_vq_state_init();\n", ""),
     # the core's control queue
     ("ctrlq", "drivers/vdpa/bus.c", "\tvdpa_ctrlq_release(vdev);\n", ""),
     ("ctrlq", "drivers/vdpa/bus.c", """	/* A control queue of the core's comes after the parent's queues. */
