@@ -46,11 +46,15 @@ quiet insmod "$UP/vhost_iotlb.ko"
 mark=$(dmesg | wc -l)
 # Its work is done at load; it then refuses to stay (EAGAIN).
 # shellcheck disable=SC2086 # the parameters are words
-insmod "$BENCHMOD" $IOTLB_ARGS 2>/dev/null &&
+insmod "$BENCHMOD" $IOTLB_ARGS >"$WORK/insmod" 2>&1 &&
 	fail "vdpa_iotlb_bench stayed loaded"
-dmesg | tail -n +"$((mark + 1))" | sed -n 's/.*\(BENCH [a-z]* .*\)$/\1/p' >"$WORK/iotlb"
-grep -q 'BENCH iotlb' "$WORK/iotlb" && fail "$(grep 'BENCH iotlb' "$WORK/iotlb")"
-grep -q 'BENCH result' "$WORK/iotlb" || fail "vdpa_iotlb_bench printed no result"
+dmesg | tail -n +"$((mark + 1))" >"$WORK/dmesg"
+sed -n 's/.*\(BENCH [a-z]* .*\)$/\1/p' "$WORK/dmesg" >"$WORK/iotlb"
+if grep -q 'BENCH iotlb' "$WORK/iotlb" ||
+   ! grep -q 'BENCH result' "$WORK/iotlb"; then
+	cat "$WORK/insmod" "$WORK/dmesg"
+	fail "vdpa_iotlb_bench printed no result"
+fi
 cat "$WORK/iotlb"
 _unload vhost_iotlb || fail "cannot unload vhost_iotlb"
 _unload vdpa || fail "cannot unload vdpa"
