@@ -192,7 +192,8 @@ void vdpa_nl_dev_post_doit(const struct genl_split_ops *ops,
  * long and take vdpa_dev_lock itself: only vdpa_mgmt_lock is held across
  * the handler. A device with a management device is deleted only under
  * that lock, so it stays; one without may be unregistered by its parent
- * at any time and is refused while vdpa_dev_lock still keeps it.
+ * at any time and is refused while vdpa_dev_lock still keeps it. Its
+ * post_doit is the management device's: it drops vdpa_mgmt_lock.
  */
 int vdpa_nl_managed_dev_pre_doit(const struct genl_split_ops *ops,
 				 struct sk_buff *skb, struct genl_info *info)
@@ -217,12 +218,6 @@ int vdpa_nl_managed_dev_pre_doit(const struct genl_split_ops *ops,
 	}
 	info->user_ptr[0] = vdev;
 	return 0;
-}
-
-void vdpa_nl_managed_dev_post_doit(const struct genl_split_ops *ops,
-				   struct sk_buff *skb, struct genl_info *info)
-{
-	mutex_unlock(&vdpa_mgmt_lock);
 }
 
 static struct vdpa_nl_ctx vdpa_nl_doit_ctx(struct genl_info *info)

@@ -24,9 +24,6 @@ void
 vdpa_nl_mgmtdev_post_doit(const struct genl_split_ops *ops,
 			  struct sk_buff *skb, struct genl_info *info);
 void
-vdpa_nl_managed_dev_post_doit(const struct genl_split_ops *ops,
-			      struct sk_buff *skb, struct genl_info *info);
-void
 vdpa_nl_dev_post_doit(const struct genl_split_ops *ops, struct sk_buff *skb,
 		      struct genl_info *info);
 

@@ -125,8 +125,9 @@ struct vhost_vdpa_vq {
  * @vqs: per-queue state, while open
  * @maps: the owner's tables, one per address space, and how they reach the
  *	parent (vdpa_as.c); the tables exist while open
- * @mm: the owner's mm (VHOST_SET_OWNER), grabbed; @maps has a copy, which
- *	its pinned pages are charged to
+ * @mm: the owner's mm (VHOST_SET_OWNER), grabbed; @maps holds its own
+ *	reference to the mm its pins are charged to, which may outlive the
+ *	owner (VHOST_RESET_OWNER)
  * @config_call: config-change eventfd, or NULL
  * @backend_features: acked VHOST_BACKEND_F_* bits
  * @batch_asid: address space of the open batch
