@@ -19,6 +19,10 @@
 #                                 pci-pktgen, density, vduse or datapath
 #   make fuzz [FUZZ_OPS=1000000] [TRINITY_SECS=300] [VDPA_FUZZ_SEED=...]
 #                                 our fuzzer, then trinity, on the debug kernel
+#   make soak-migration [SOAK_RUNS=5] [SOAK_LOAD=2]
+#                                 86-qemu-migration again and again on the
+#                                 debug kernel with the host loaded (not in
+#                                 check; reproduces the B -> C corruption)
 #   make coverage [TESTS=...]     line coverage of our code by the suite, on
 #                                 the debug kernel with gcov (not in check)
 #   make deps                     apt-get install what all of this needs
@@ -135,6 +139,11 @@ fuzz:
 	@VDPA_FUZZ_OPS=$(FUZZ_OPS) VDPA_FUZZ_TRINITY=$(TRINITY_SECS) \
 		TEST_TIMEOUT=$${TEST_TIMEOUT:-25200} TIMEOUT=$${TIMEOUT:-28800} \
 		$(PROJECT)/run.sh --tier $(FUZZ_TIER) '97-*'
+
+# The migration test repeated under host load: a reproducer, see the script.
+.PHONY: soak-migration
+soak-migration:
+	@$(PROJECT)/soak-migration.sh
 
 # gcov of our code in the debug kernel, from the suite; a report, no verdict.
 coverage:
