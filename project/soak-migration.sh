@@ -7,7 +7,8 @@
 # (a logging source to a shadow-virtqueue destination) has been seen to
 # leave the migrated guest with corrupted memory; unloaded it fails in
 # about one run of four. Prints one verdict per run and a count; exits
-# non-zero if any run failed. The logs stay in .build/.
+# non-zero if any run failed. Each run's output goes to a /tmp file
+# named in its verdict; the VM's console log stays in .build/.
 #
 #   SOAK_RUNS=N   runs (default 5)
 #   SOAK_LOAD=N   busy loops on the host during each run (default 2)

@@ -53,7 +53,7 @@ sed -n 's/.*\(BENCH [a-z]* .*\)$/\1/p' "$WORK/dmesg" >"$WORK/iotlb"
 if grep -q 'BENCH iotlb' "$WORK/iotlb" ||
    ! grep -q 'BENCH result' "$WORK/iotlb"; then
 	cat "$WORK/insmod" "$WORK/dmesg"
-	fail "vdpa_iotlb_bench printed no result"
+	fail "vdpa_iotlb_bench failed or printed no result (its output above)"
 fi
 cat "$WORK/iotlb"
 _unload vhost_iotlb || fail "cannot unload vhost_iotlb"
