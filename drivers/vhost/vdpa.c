@@ -111,8 +111,10 @@ struct vhost_vdpa_vq {
  * @dev: the node's device, /dev/vhost-vdpa-@minor; its refcount is the
  *	lifetime of this structure, and an open file holds a reference
  * @map_lock: serialises IOTLB messages, which drop @lock while they pin
- *	pages; never taken by removal, so a message stuck on a userspace page
- *	fault holds nothing removal needs. Taken before @lock
+ *	pages, with each other and with the ioctls that pin the log or push
+ *	the tables to the parent (reset); never taken by removal, so a
+ *	message stuck on a userspace page fault holds nothing removal needs.
+ *	Taken before @lock
  * @lock: guards everything below and serialises our calls into the parent
  * @db_lock: guards @db_vdpa; taken under the mm's mmap_lock by mmap() and
  *	by the doorbell fault, so never held while taking @lock or an
@@ -1457,8 +1459,14 @@ static long vhost_vdpa_ioctl(struct file *file, unsigned int cmd,
 	void __user *argp = (void __user *)uarg;
 	union vhost_vdpa_arg arg = {};
 	size_t size = _IOC_SIZE(cmd);
-	/* These may pin the dirty log, which takes map_lock as IOTLB pins do. */
-	bool pins = cmd == VHOST_SET_FEATURES || cmd == VHOST_SET_LOG_BASE;
+	/*
+	 * These pin the dirty log, or reset the device and push the tables
+	 * to the parent again: they wait for an IOTLB message in flight,
+	 * which drops v->lock while it pins and would otherwise find half its
+	 * range pushed by them, fail on it and unpin what the parent holds.
+	 */
+	bool pins = cmd == VHOST_SET_FEATURES || cmd == VHOST_SET_LOG_BASE ||
+		    cmd == VHOST_VDPA_SET_STATUS || cmd == VHOST_RESET_OWNER;
 	bool in, out;
 	long ret;
 

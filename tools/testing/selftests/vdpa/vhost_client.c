@@ -18,6 +18,8 @@
  *                                                the owner did not map
  *   vhost_client stuck DEV FLAG                  calls stuck on userspace page
  *                                                faults; removal must not wait
+ *   vhost_client reset-mid-pin DEV               a reset waits for an IOTLB
+ *                                                update stuck while it pins
  *   vhost_client dma DEV keep|keep-empty|reinstall ATTR
  *                                                the same when the parent's
  *                                                unmap or map fails (debug
@@ -108,6 +110,8 @@ static int reset_stop;
 #define MEM_SIZE	(2 << 20)
 #define IOVA_BASE	0x40000000ULL	/* anything but the buffer's address */
 #define PAGE		4096UL
+/* Pinned in batches of 512 pages: two batches before the fault. */
+#define MID_PIN_HEAD	(1024 * PAGE)
 
 static const char *prog = "vhost_client";
 static int failures;
@@ -1939,6 +1943,109 @@ static int cmd_stuck(const char *path, const char *flag)
 	return failures ? 1 : 0;
 }
 
+/* ---- reset while an IOTLB update pins --------------------------------- */
+
+static void *mid_pin_reset(void *arg)
+{
+	struct stuck_call *c = arg;
+	uint8_t status = 0;
+
+	c->ret = ioctl(c->d->fd, VHOST_VDPA_SET_STATUS, &status) ? -errno : 0;
+	__atomic_store_n(&c->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void *mid_pin_update(void *arg)
+{
+	struct stuck_call *c = arg;
+
+	c->ret = iotlb_msg(c->d, 0, VHOST_IOTLB_UPDATE, 1ULL << 40,
+			   MID_PIN_HEAD + 4 * PAGE, (uintptr_t)c->mem,
+			   VHOST_ACCESS_RW);
+	__atomic_store_n(&c->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * A reset (SET_STATUS 0) while an IOTLB update waits on a page fault half
+ * way through pinning: its first MID_PIN_HEAD bytes are pinned and in
+ * vhost-vdpa's table, the rest not yet. With IOTLB_PERSIST a reset pushes
+ * the tables to the parent again; it must wait for the update. Otherwise
+ * the parent gets the first half, the update fails on it when it pushes
+ * its whole range, and unpins pages the parent still maps.
+ */
+static int cmd_reset_mid_pin(const char *path)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	struct stuck_call upd = { 0 }, rst = { 0 };
+	const size_t len = MID_PIN_HEAD + 4 * PAGE;
+	uint8_t *mem;
+	struct dev d;
+	int uffd;
+
+	dev_open(&d, path, VIRTIO_ID_NET,
+		 (1ULL << VHOST_BACKEND_F_IOTLB_MSG_V2) |
+		 (1ULL << VHOST_BACKEND_F_IOTLB_PERSIST),
+		 (1ULL << VIRTIO_F_VERSION_1) |
+		 (1ULL << VIRTIO_F_ACCESS_PLATFORM));
+	if (!(d.backend & (1ULL << VHOST_BACKEND_F_IOTLB_PERSIST)))
+		die("the device does not offer IOTLB_PERSIST");
+	uffd = syscall(SYS_userfaultfd, O_CLOEXEC);
+	if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api))
+		die("userfaultfd: %s", strerror(errno));
+	mem = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	/*
+	 * A huge page faulted in for the head would reach into the tail
+	 * (EINVAL: a kernel without THP has none).
+	 */
+	if (madvise(mem, len, MADV_NOHUGEPAGE) && errno != EINVAL)
+		die("madvise: %s", strerror(errno));
+	reg.range.start = (uintptr_t)mem + MID_PIN_HEAD;
+	reg.range.len = len - MID_PIN_HEAD;
+	if (ioctl(uffd, UFFDIO_REGISTER, &reg))
+		die("UFFDIO_REGISTER: %s", strerror(errno));
+	memset(mem, 1, MID_PIN_HEAD);
+
+	upd.d = &d;
+	upd.mem = mem;
+	rst.d = &d;
+	if (pthread_create(&upd.thread, NULL, mid_pin_update, &upd))
+		die("pthread_create failed");
+	usleep(500000);
+	if (__atomic_load_n(&upd.done, __ATOMIC_ACQUIRE))
+		die("the update did not wait on its fault (%d)", upd.ret);
+	if (pthread_create(&rst.thread, NULL, mid_pin_reset, &rst))
+		die("pthread_create failed");
+	usleep(500000);
+	if (__atomic_load_n(&rst.done, __ATOMIC_ACQUIRE)) {
+		printf("FAIL: the reset did not wait for the update in flight\n");
+		failures++;
+	} else {
+		printf("ok: the reset waits for the update in flight\n");
+	}
+
+	/* Without the userfaultfd the faults are served as usual. */
+	close(uffd);
+	pthread_join(upd.thread, NULL);
+	pthread_join(rst.thread, NULL);
+	expect("the update, its range pinned whole", upd.ret, 0);
+	expect("the reset after it", rst.ret, 0);
+	/* Kept over the reset (IOTLB_PERSIST): all of it pinned, no more. */
+	expect("pinned: the update's range",
+	       vm_pinned_kb() == (long)(len / 1024) ? 0 : -EIO, 0);
+	expect("unmap", iotlb_msg(&d, 0, VHOST_IOTLB_INVALIDATE, 1ULL << 40,
+				  len, 0, 0), 0);
+	expect("nothing pinned", vm_pinned_kb() ? -EIO : 0, 0);
+	printf("%d failure(s)\n", failures);
+	dev_close(&d);
+	munmap(mem, len);
+	return failures ? 1 : 0;
+}
+
 static int cmd_dma(const char *path, const char *what, const char *fn)
 {
 	if (fn && !strcmp(what, "keep"))
@@ -2274,6 +2381,8 @@ int main(int argc, char **argv)
 		return cmd_memlock(argv[2]);
 	if (!strcmp(cmd, "stuck") && argc >= 4)
 		return cmd_stuck(argv[2], argv[3]);
+	if (!strcmp(cmd, "reset-mid-pin"))
+		return cmd_reset_mid_pin(argv[2]);
 	if (!strcmp(cmd, "dma") && argc >= 4)
 		return cmd_dma(argv[2], argv[3], optind > 4 ? argv[4] : NULL);
 	if (!strcmp(cmd, "features-ok") && argc >= 4)

@@ -7,7 +7,9 @@
 # Removal does not wait for the client, not even for calls stuck on page
 # faults that userspace never serves; the client's fd then fails with
 # ENODEV, its pins are gone, close works, and vhost_vdpa unloads once the
-# last fd is closed (not before).
+# last fd is closed (not before). A reset from another thread waits for
+# an IOTLB update stuck on such a fault, so the update's range ends up
+# pinned and mapped whole.
 
 . "${0%/*}/lib.sh"
 
@@ -103,6 +105,13 @@ wait "$stuck_pid" || rc=$?
 sed 's/^/    /' stuck.out
 [ "$rc" -eq 0 ] || fail "the stuck calls did not end cleanly after removal"
 expect_eq "$(pins)" "$pins0" "pins after the stuck calls"
+
+step "a reset waits for an IOTLB update that waits on a page fault"
+load vhost_vdpa
+new_dev
+run vhost_client reset-mid-pin "/dev/$node"
+run vdpa dev del v0
+expect_eq "$(pins)" "$pins0" "pins after the reset in the middle of pinning"
 
 step "open/close many times"
 load vhost_vdpa
