@@ -2322,7 +2322,7 @@ int main(int argc, char **argv)
 	if (argc < 3) {
 		fprintf(stderr, "usage: %s COMMAND DEV [...]\n", prog);
 		fputs("commands: net blk bad memlock hold send dma stuck log migrate\n"
-		      "          features-ok config\n", stderr);
+		      "          features-ok config reset-mid-pin\n", stderr);
 		return 2;
 	}
 	cmd = argv[1];
